@@ -35,7 +35,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param windowStoreRetention how long closed windows stay queryable in the window stores
  * @param windowEmitInterval   how often closed windows are looked for (Kafka Streams' emit interval)
  * @param opsHost              bind address of the ops port
- * @param opsPort              ops port ({@code /metrics}, {@code /livez}, {@code /readyz}); 0 picks a free one
+ * @param opsPort              ops port ({@code /metrics}, {@code /livez}, {@code /readyz}); 0 picks a free one, -1 none
  * @param kafka                Kafka client settings passed through ({@code bootstrap.servers}, security...)
  */
 public record AggregatorConfig(
@@ -101,7 +101,7 @@ public record AggregatorConfig(
         Duration emitInterval = reader.duration("WINDOW_EMIT_INTERVAL", Duration.ofSeconds(1), Duration.ZERO,
                 Duration.ofMinutes(10));
         String opsHost = reader.string("OPS_HOST", "0.0.0.0");
-        int opsPort = reader.integer("OPS_PORT", 8082, 0, 65_535);
+        int opsPort = reader.integer("OPS_PORT", 8082, -1, 65_535);
         Map<String, String> kafka = new TreeMap<>(reader.kafkaClientProperties("KAFKA_", OWN_KAFKA_KEYS));
         kafka.putIfAbsent("bootstrap.servers", DEFAULT_BOOTSTRAP_SERVERS);
 
