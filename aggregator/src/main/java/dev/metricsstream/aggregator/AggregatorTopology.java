@@ -71,6 +71,7 @@ public final class AggregatorTopology {
                 DeadLetters.Deserialization.class);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Processing.class);
         properties.put(DeadLetters.METRICS_CONFIG, metrics);
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         return properties;
     }
 
