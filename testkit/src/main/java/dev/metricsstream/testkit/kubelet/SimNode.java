@@ -444,10 +444,11 @@ public final class SimNode {
             }
             Optional<Long> podSample = pod.sampleMillis(now);
             long podStart = pod.runningSinceMillis();
+            long podLimit = pod.memoryLimitBytes();
             podSnapshots.add(podSample.map(s -> new Snapshot.Pod(pod.namespace(), pod.name(), pod.uid(), podStart, s,
-                    Snapshot.micros(pod.cpuNanosAt(s)), pod.cpuRateAt(s), pod.memoryAt(s), cs))
+                    Snapshot.micros(pod.cpuNanosAt(s)), pod.cpuRateAt(s), pod.memoryAt(s), podLimit, cs))
                     .orElseGet(() -> new Snapshot.Pod(pod.namespace(), pod.name(), pod.uid(), podStart,
-                            Snapshot.NO_SAMPLE, 0, 0, 0, cs)));
+                            Snapshot.NO_SAMPLE, 0, 0, 0, podLimit, cs)));
         }
         long nodeSample = nodeGrid.latest(now);
         long systemNanos = systemCounter.nanosAt(nodeSample);

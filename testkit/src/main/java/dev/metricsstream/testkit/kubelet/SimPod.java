@@ -251,6 +251,18 @@ public final class SimPod {
         return sum;
     }
 
+    /** The pod cgroup's memory limit: the sum of its containers' limits when every container has one, else 0. */
+    long memoryLimitBytes() {
+        long sum = 0;
+        for (SimContainer c : containers) {
+            if (c.memoryLimitBytes() <= 0) {
+                return 0;
+            }
+            sum += c.memoryLimitBytes();
+        }
+        return sum;
+    }
+
     /** Working set of the pod cgroup: its containers plus the sandbox (pause) process. */
     long memoryAt(long tMillis) {
         long sum = SimNode.PAUSE_CONTAINER_BYTES;

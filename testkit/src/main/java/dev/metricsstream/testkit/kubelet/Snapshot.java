@@ -20,7 +20,7 @@ final class Snapshot {
     }
 
     record Pod(String namespace, String name, String uid, long startMillis, long sampleMillis, long cpuNanos,
-            long cpuRateNanocores, long memoryWorkingSetBytes, List<Container> containers) {
+            long cpuRateNanocores, long memoryWorkingSetBytes, long memoryLimitBytes, List<Container> containers) {
     }
 
     record Container(String name, boolean init, long startMillis, long sampleMillis, long cpuNanos,

@@ -74,7 +74,9 @@ final class SummaryWriter {
         boolean sampled = pod.sampleMillis() != Snapshot.NO_SAMPLE;
         if (sampled) {
             p.set("cpu", cpu(pod.sampleMillis(), pod.cpuNanos(), pod.cpuRateNanocores()));
-            p.set("memory", memory(pod.sampleMillis(), pod.memoryWorkingSetBytes(), -1,
+            long available = pod.memoryLimitBytes() > 0
+                    ? Math.max(0, pod.memoryLimitBytes() - pod.memoryWorkingSetBytes()) : -1;
+            p.set("memory", memory(pod.sampleMillis(), pod.memoryWorkingSetBytes(), available,
                     pod.sampleMillis() - pod.startMillis()));
             p.set("io", io(pod.sampleMillis(), pod.cpuNanos()));
             p.set("network", network(pod.sampleMillis(), Mix.of(seed, pod.uid()), pod.sampleMillis() - pod.startMillis(),
@@ -106,7 +108,8 @@ final class SummaryWriter {
         long fsTime = sampled ? c.sampleMillis() : c.startMillis();
         if (sampled) {
             o.set("cpu", cpu(c.sampleMillis(), c.cpuNanos(), c.cpuRateNanocores()));
-            long available = c.memoryLimitBytes() > 0 ? Math.max(0, c.memoryLimitBytes() - c.memoryWorkingSetBytes()) : -1;
+            long available = c.memoryLimitBytes() > 0
+                    ? Math.max(0, c.memoryLimitBytes() - c.memoryWorkingSetBytes()) : -1;
             o.set("memory", memory(c.sampleMillis(), c.memoryWorkingSetBytes(), available,
                     c.sampleMillis() - c.startMillis()));
             o.set("io", io(c.sampleMillis(), c.cpuNanos()));
