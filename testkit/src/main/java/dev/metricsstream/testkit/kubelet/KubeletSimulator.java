@@ -126,7 +126,7 @@ public final class KubeletSimulator implements AutoCloseable {
         return this;
     }
 
-    /** The nodes, in name order ({@code <prefix>1 .. <prefix>N}). */
+    /** The nodes, in creation order ({@code <prefix>1 .. <prefix>N}). */
     public List<SimNode> nodes() {
         return List.copyOf(nodes.values());
     }

@@ -68,13 +68,14 @@ public final class SimContainer {
     /** Sets the CPU rate from now on (nanocores: 1 core = 1_000_000_000). */
     public void setCpuNanocores(long nanocores) {
         checkNotInit();
+        if (nanocores < 0) {
+            throw new IllegalArgumentException("CPU rate must not be negative: " + nanocores);
+        }
         synchronized (lock()) {
-            rateNanocores = nanocores;
             if (counter != null && !counter.stopped()) {
                 counter.setRate(pod.node().nowMillis(), nanocores);
-            } else if (nanocores < 0) {
-                throw new IllegalArgumentException("CPU rate must not be negative: " + nanocores);
             }
+            rateNanocores = nanocores;
         }
     }
 
@@ -123,7 +124,23 @@ public final class SimContainer {
         }
     }
 
-    /** Exact cumulative CPU of the current instance at {@code instant} (0 before it started), in nanoseconds. */
+    /**
+     * The cumulative CPU (nanoseconds) a scrape now reports for this container: the value at its latest sample time,
+     * at microsecond resolution as cgroup v2 counts it; 0 when it has no sample (or is an init container).
+     */
+    public long cumulativeCpuNanos() {
+        synchronized (lock()) {
+            if (init) {
+                return 0;
+            }
+            return sampleMillis(pod.node().nowMillis()).map(s -> Snapshot.micros(counter.nanosAt(s))).orElse(0L);
+        }
+    }
+
+    /**
+     * Exact cumulative CPU of the current instance at {@code instant} (0 before it started), in nanoseconds; the
+     * wire shows it at microsecond resolution ({@link #cumulativeCpuNanos()}).
+     */
     public long cumulativeCpuNanosAt(Instant instant) {
         synchronized (lock()) {
             return counter == null ? 0 : counter.nanosAt(instant.toEpochMilli());

@@ -48,7 +48,7 @@ public final class SimNode {
     private volatile NodeMode mode = NodeMode.OK;
     private volatile Duration responseDelay = Duration.ZERO;
     private volatile ResourceMetricsFormat format;
-    private NodeServer server;
+    private volatile NodeServer server;
 
     SimNode(KubeletSimulator sim, String name, int index, long bootMillis, long systemCpuNanocores,
             long systemMemoryBytes, long cpuCapacityCores, long memoryCapacityBytes) {
@@ -115,7 +115,10 @@ public final class SimNode {
         return mode;
     }
 
-    /** Switches how this kubelet answers (see {@link NodeMode}); takes effect for the next request. */
+    /**
+     * Switches how this kubelet answers (see {@link NodeMode}); takes effect for the next request. Leaving
+     * {@link NodeMode#DOWN} binds the same port again (an {@code UncheckedIOException} if another process took it).
+     */
     public void setMode(NodeMode next) {
         NodeMode previous;
         synchronized (this) {

@@ -2,6 +2,7 @@ package dev.metricsstream.testkit.kubelet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
@@ -181,6 +184,24 @@ class KubeletSimulatorAccessTest {
             assertTrue(plain.nodes().get(0).baseUrl().startsWith("http://127.0.0.1:"));
             assertEquals("ok", new Scraper(plain).body(plain.nodes().get(0), "/healthz"));
             assertThrows(IllegalStateException.class, plain::caCertificatePem);
+        }
+    }
+
+    @Test
+    void closing_the_simulator_releases_every_port_and_held_request() throws Exception {
+        KubeletSimulator closing = KubeletSimulator.builder().nodes(3).podsPerNode(1).tls(false).build().start();
+        SimNode first = closing.nodes().get(0);
+        assertEquals(3, closing.nodes().stream().map(SimNode::port).distinct().count(), "one port per node");
+        first.setMode(NodeMode.SILENT);
+        HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        var held = plain.sendAsync(HttpRequest.newBuilder(first.uri("/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        closing.close();
+        ExecutionException dropped = assertThrows(ExecutionException.class, () -> held.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(IOException.class, dropped.getCause(), "the held request ends with an I/O error");
+        for (SimNode n : closing.nodes()) {
+            assertThrows(ConnectException.class, () -> plain.send(HttpRequest.newBuilder(n.uri("/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
     }
 
