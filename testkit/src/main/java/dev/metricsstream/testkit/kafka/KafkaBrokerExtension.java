@@ -56,11 +56,10 @@ public final class KafkaBrokerExtension implements ParameterResolver, AfterEachC
     /** The run's broker, started on first call. */
     public static KafkaBroker broker(ExtensionContext context) {
         return context.getRoot().getStore(NAMESPACE)
-                .computeIfAbsent(KafkaBroker.class, key -> startBroker(), AbstractKafkaBroker.class);
+                .computeIfAbsent(KafkaBroker.class, key -> startBroker(kind()), AbstractKafkaBroker.class);
     }
 
-    private static AbstractKafkaBroker startBroker() {
-        String kind = kind();
+    static AbstractKafkaBroker startBroker(String kind) {
         long startNanos = System.nanoTime();
         AbstractKafkaBroker broker = switch (kind) {
             case "in-process" -> InProcessKafkaBroker.start();
