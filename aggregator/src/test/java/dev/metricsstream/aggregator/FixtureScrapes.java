@@ -7,6 +7,7 @@ import dev.metricsstream.avro.NodeSample;
 import dev.metricsstream.avro.NodeScrape;
 import dev.metricsstream.avro.PodSample;
 import dev.metricsstream.avro.ScrapeSource;
+import dev.metricsstream.testkit.kubelet.Fixtures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * NodeScrapes built from the real kubelet {@code /stats/summary} captures in {@code fixtures/kubelet/} (the
+ * NodeScrapes built from the real kubelet {@code /stats/summary} captures (testkit's {@link Fixtures}; the
  * collector's parser was not on main when this was written; this reads only the fields the aggregator uses, the way
  * metrics-server's summary decoder did: {@code cpu.usageCoreNanoSeconds}, {@code cpu.time},
  * {@code memory.workingSetBytes}, {@code startTime}). {@link #advanced} makes the "next scrape" of the same node:
@@ -30,10 +31,7 @@ final class FixtureScrapes {
     }
 
     static NodeScrape summary(String fixture) {
-        try (InputStream in = FixtureScrapes.class.getResourceAsStream("/fixtures/kubelet/" + fixture)) {
-            if (in == null) {
-                throw new IllegalStateException("fixture " + fixture + " not on the test classpath");
-            }
+        try (InputStream in = Fixtures.open(fixture)) {
             JsonNode root = JSON.readTree(in);
             JsonNode node = root.path("node");
             List<PodSample> pods = new ArrayList<>();

@@ -56,8 +56,8 @@ class ProcessingGuaranteeBench {
     private String run(KafkaBroker broker, String guarantee, int repeat) throws Exception {
         Topics topics = broker.createUniqueTopics(6);
         // sample times near now: topics delete by record time (24 h), so 2023 timestamps would vanish
-        long start = System.currentTimeMillis() / 60_000 * 60_000 - 120_000;
-        SyntheticFleet fleet = new SyntheticFleet(NODES, PODS, 1, start, 15_000);
+        long firstSampleMillis = System.currentTimeMillis() / 60_000 * 60_000 - 120_000;
+        SyntheticFleet fleet = new SyntheticFleet(NODES, PODS, 1, firstSampleMillis, 15_000);
         try (KafkaProducer<String, NodeScrape> producer = broker.newProducer(topics.kubeletScrapes())) {
             for (int round = 0; round < ROUNDS; round++) {
                 for (int node = 0; node < NODES; node++) {
