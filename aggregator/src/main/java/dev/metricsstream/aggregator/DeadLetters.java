@@ -1,5 +1,7 @@
 package dev.metricsstream.aggregator;
 
+import dev.metricsstream.schemas.DeadLetterHeaders;
+import dev.metricsstream.schemas.RecordDecodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +33,13 @@ public final class DeadLetters {
     public static final String HEADER_TOPIC = "__streams.errors.topic";
     public static final String HEADER_PARTITION = "__streams.errors.partition";
     public static final String HEADER_OFFSET = "__streams.errors.offset";
+    /** deserialization or processing: which handler set the record aside (ours, beside the schemas' names). */
     public static final String HEADER_STAGE = "dlq.error.stage";
-    public static final String HEADER_REASON = "dlq.error.reason";
-    public static final String HEADER_SOURCE_TOPIC = "dlq.source.topic";
-    public static final String HEADER_SOURCE_PARTITION = "dlq.source.partition";
-    public static final String HEADER_SOURCE_OFFSET = "dlq.source.offset";
+    public static final String HEADER_REASON = DeadLetterHeaders.REASON;
+    public static final String HEADER_DLQ_MESSAGE = DeadLetterHeaders.MESSAGE;
+    public static final String HEADER_SOURCE_TOPIC = DeadLetterHeaders.SOURCE_TOPIC;
+    public static final String HEADER_SOURCE_PARTITION = DeadLetterHeaders.SOURCE_PARTITION;
+    public static final String HEADER_SOURCE_OFFSET = DeadLetterHeaders.SOURCE_OFFSET;
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
@@ -89,8 +93,9 @@ public final class DeadLetters {
 
         List<ProducerRecord<byte[], byte[]>> send(String stage, ErrorHandlerContext context, byte[] key,
                                                   byte[] value, Exception exception) {
-            Throwable cause = rootCause(exception);
+            Throwable cause = meaningfulCause(exception);
             String reason = cause instanceof InvalidScrapeException invalid ? invalid.reason()
+                    : cause instanceof RecordDecodingException decoding ? decoding.reason().label()
                     : cause.getClass().getSimpleName();
             metrics.deadLetter(stage);
             LOG.atWarn().addKeyValue("source", context.topic() + "-" + context.partition() + "@" + context.offset())
@@ -104,6 +109,7 @@ public final class DeadLetters {
             add(headers, HEADER_OFFSET, Long.toString(context.offset()));
             add(headers, HEADER_STAGE, stage);
             add(headers, HEADER_REASON, reason);
+            add(headers, HEADER_DLQ_MESSAGE, String.valueOf(cause.getMessage()));
             add(headers, HEADER_SOURCE_TOPIC, context.topic());
             add(headers, HEADER_SOURCE_PARTITION, Integer.toString(context.partition()));
             add(headers, HEADER_SOURCE_OFFSET, Long.toString(context.offset()));
@@ -114,13 +120,15 @@ public final class DeadLetters {
             headers.add(name, value.getBytes(StandardCharsets.UTF_8));
         }
 
-        private static Throwable rootCause(Throwable exception) {
-            Throwable cause = exception;
-            while (cause.getCause() != null && cause.getCause() != cause
-                    && !(cause instanceof InvalidScrapeException)) {
-                cause = cause.getCause();
+        /** Our own exceptions wherever they sit in the chain (Kafka Streams wraps them), else the outermost one. */
+        private static Throwable meaningfulCause(Throwable exception) {
+            for (Throwable cause = exception; cause != null; cause = cause.getCause() == cause ? null
+                    : cause.getCause()) {
+                if (cause instanceof InvalidScrapeException || cause instanceof RecordDecodingException) {
+                    return cause;
+                }
             }
-            return cause;
+            return exception;
         }
     }
 }

@@ -18,6 +18,7 @@ import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.NodeScrape;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.avro.PodSample;
+import dev.metricsstream.schemas.DeadLetterHeaders;
 import dev.metricsstream.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -351,6 +352,8 @@ class AggregatorTopologyTest {
         assertEquals("0", header(garbage, DeadLetters.HEADER_SOURCE_PARTITION));
         assertEquals("0", header(garbage, DeadLetters.HEADER_SOURCE_OFFSET));
         assertEquals("deserialization", header(garbage, DeadLetters.HEADER_STAGE));
+        assertEquals("bad-header", header(garbage, DeadLetterHeaders.REASON), "the schemas' decoding reason");
+        assertTrue(header(garbage, DeadLetterHeaders.MESSAGE).contains("bad-header"));
         assertNotNull(header(garbage, DeadLetters.HEADER_EXCEPTION));
 
         TestRecord<byte[], byte[]> unprocessable = dead.get(1);
