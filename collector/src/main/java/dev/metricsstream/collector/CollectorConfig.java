@@ -80,6 +80,8 @@ public record CollectorConfig(
         long maxBytes = r.number("MAX_RESPONSE_BYTES", 32L * 1024 * 1024, 64 * 1024, 1024L * 1024 * 1024);
         MetadataMode metadata = r.enumValue("METADATA_SOURCE", MetadataMode.class, MetadataMode.APISERVER);
         URI apiserver = apiserverUrl(r, metadata);
+        r.check(metadata != MetadataMode.APISERVER || targets.size() <= 1,
+                "METADATA_SOURCE=apiserver watches the pods of one node; with KUBELET_TARGETS use kubelet or none");
         Duration nodeRefresh = r.duration("NODE_METADATA_REFRESH", Duration.ofMinutes(1), Duration.ofSeconds(5),
                 Duration.ofHours(1));
         int buffer = r.integer("BUFFER_SCRAPES", 20, 1, 100_000);
