@@ -18,6 +18,8 @@ import dev.metricsstream.common.health.Health;
 import dev.metricsstream.common.health.HealthCheck;
 import dev.metricsstream.common.ops.OpsServer;
 import dev.metricsstream.common.ops.ProcessMetrics;
+import dev.metricsstream.schemas.Topic;
+import dev.metricsstream.schemas.Topics;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.credentials.TokenFileAuthentication;
@@ -26,7 +28,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
-import java.time.Clock;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -45,17 +47,16 @@ import org.slf4j.LoggerFactory;
  *         "KUBELET_TARGETS", "node-1=https://127.0.0.1:10250,node-2=https://127.0.0.1:10251",
  *         "KUBELET_CA_FILE", caPem.toString(), "METADATA_SOURCE", "kubelet",
  *         "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "OPS_PORT", "-1"));
- * try (CollectorApp collector = CollectorApp.create(config, Clock.systemUTC(), new PrometheusRegistry())) {
+ * try (CollectorApp collector = CollectorApp.create(config, InstantSource.system(), new PrometheusRegistry())) {
  *     collector.start();          // or collector.scrapeOnce() for one synchronous cycle
  * }
  * }</pre>
  */
 public final class CollectorApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CollectorApp.class);
-    public static final String KUBELET_SCRAPES = "kubelet-scrapes";
 
     private final CollectorConfig config;
-    private final Clock clock;
+    private final InstantSource clock;
     private final MetadataSource metadata;
     private final BufferedPublisher publisher;
     private final ScrapeLoop loop;
@@ -64,8 +65,8 @@ public final class CollectorApp implements AutoCloseable {
     private final long createdMillis;
     private volatile boolean closed;
 
-    private CollectorApp(CollectorConfig config, Clock clock, PrometheusRegistry registry,
-            Supplier<List<ScrapeTarget>> targets, Producer<String, NodeScrape> producer, boolean withOps) {
+    private CollectorApp(CollectorConfig config, InstantSource clock, PrometheusRegistry registry,
+            Supplier<List<ScrapeTarget>> targets, Producer<String, NodeScrape> producer, String topicName) {
         this.config = config;
         this.clock = clock;
         this.createdMillis = clock.millis();
@@ -73,7 +74,7 @@ public final class CollectorApp implements AutoCloseable {
         KubeletHttp http = new KubeletHttp(sslContext(config), new BearerToken(config.tokenFile()),
                 config.scrapeTimeout(), config.maxResponseBytes());
         this.metadata = metadataSource(config, http);
-        this.publisher = new BufferedPublisher(producer, config.topic(KUBELET_SCRAPES), config.bufferScrapes(),
+        this.publisher = new BufferedPublisher(producer, topicName, config.bufferScrapes(),
                 metrics, clock, ProducerSettings.DELIVERY_TIMEOUT.plusSeconds(5));
         NodeScraper scraper = new NodeScraper(sources(config, http), metadata, metrics);
         this.loop = new ScrapeLoop(targets, scraper, publisher, metrics, clock, config.resolution(),
@@ -81,26 +82,28 @@ public final class CollectorApp implements AutoCloseable {
         this.health = new Health()
                 .addLiveness(HealthCheck.of("scrape-loop", this::loopTicking))
                 .addReadiness(HealthCheck.of("scrape-published", this::recentlyPublished));
-        this.ops = withOps && config.opsPort() >= 0
+        this.ops = config.opsPort() >= 0
                 ? OpsServer.start(config.opsHost(), config.opsPort(), registry, health) : null;
     }
 
     /** Production wiring: JVM metrics, the ops port, a Kafka producer, the configured targets. */
     public static CollectorApp create(CollectorConfig config) {
-        return create(config, Clock.systemUTC(), ProcessMetrics.newRegistryWithJvmMetrics());
+        return create(config, InstantSource.system(), ProcessMetrics.newRegistryWithJvmMetrics());
     }
 
     /** In-process wiring with the given clock and registry; the ops port opens unless {@code OPS_PORT=-1}. */
-    public static CollectorApp create(CollectorConfig config, Clock clock, PrometheusRegistry registry) {
+    public static CollectorApp create(CollectorConfig config, InstantSource clock, PrometheusRegistry registry) {
         return create(config, clock, registry, config::targets);
     }
 
     /** As above, with a changing set of targets (pool mode: the supplier is asked at every tick). */
-    public static CollectorApp create(CollectorConfig config, Clock clock, PrometheusRegistry registry,
+    public static CollectorApp create(CollectorConfig config, InstantSource clock, PrometheusRegistry registry,
             Supplier<List<ScrapeTarget>> targets) {
+        Topic<String, NodeScrape> topic = Topics.withPrefix(config.topicPrefix()).kubeletScrapes();
         Producer<String, NodeScrape> producer = new KafkaProducer<>(
-                ProducerSettings.producerProperties(config.kafka(), "collector-" + clientSuffix(config)));
-        return new CollectorApp(config, clock, registry, targets, producer, true);
+                ProducerSettings.producerProperties(config.kafka(), "collector-" + clientSuffix(config)),
+                topic.keySerde().serializer(), topic.valueSerde().serializer());
+        return new CollectorApp(config, clock, registry, targets, producer, topic.name());
     }
 
     private static String clientSuffix(CollectorConfig config) {

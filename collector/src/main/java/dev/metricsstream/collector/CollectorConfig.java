@@ -3,6 +3,7 @@ package dev.metricsstream.collector;
 import dev.metricsstream.collector.scrape.ScrapeTarget;
 import dev.metricsstream.collector.scrape.Sources;
 import dev.metricsstream.common.config.EnvReader;
+import dev.metricsstream.schemas.Topics;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -87,7 +88,10 @@ public record CollectorConfig(
         int buffer = r.integer("BUFFER_SCRAPES", 20, 1, 100_000);
         Map<String, String> kafka = r.kafkaClientProperties("KAFKA_", List.of());
         r.check(kafka.containsKey("bootstrap.servers"), "KAFKA_BOOTSTRAP_SERVERS is required");
-        String prefix = r.string("TOPIC_PREFIX", "");
+        String prefix = r.parsed("TOPIC_PREFIX", "", value -> {
+            Topics.withPrefix(value); // validates the prefix
+            return value;
+        });
         String opsHost = r.string("OPS_HOST", "0.0.0.0");
         int opsPort = r.integer("OPS_PORT", 8081, -1, 65535);
         Duration shutdown = r.duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(20), Duration.ofSeconds(1),
@@ -157,8 +161,9 @@ public record CollectorConfig(
         return url;
     }
 
-    public String topic(String name) {
-        return topicPrefix + name;
+    /** The topics this installation uses (all names with {@code TOPIC_PREFIX}). */
+    public Topics topics() {
+        return Topics.withPrefix(topicPrefix);
     }
 
     /** One line per setting, secrets hidden, for the start-up log. */

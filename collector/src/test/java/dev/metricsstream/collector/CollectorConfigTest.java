@@ -47,7 +47,7 @@ class CollectorConfigTest {
         assertEquals(20, config.bufferScrapes());
         assertFalse(config.insecureTls());
         assertEquals("kafka:9092", config.kafka().get("bootstrap.servers"));
-        assertEquals("kubelet-scrapes", config.topic("kubelet-scrapes"));
+        assertEquals("kubelet-scrapes", config.topics().kubeletScrapes().name());
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.metricsstream.collector.publish;
 import dev.metricsstream.avro.NodeScrape;
 import dev.metricsstream.collector.CollectorMetrics;
 import dev.metricsstream.collector.scrape.ScrapeSink;
-import java.time.Clock;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ public final class BufferedPublisher implements ScrapeSink, AutoCloseable {
     private final String topic;
     private final int capacityPerNode;
     private final CollectorMetrics metrics;
-    private final Clock clock;
+    private final InstantSource clock;
     private final Duration ackWait;
     private final Object lock = new Object();
     private final Map<String, Deque<NodeScrape>> queues = new LinkedHashMap<>();
@@ -52,7 +52,7 @@ public final class BufferedPublisher implements ScrapeSink, AutoCloseable {
      *     {@code delivery.timeout.ms}, which bounds it anyway)
      */
     public BufferedPublisher(Producer<String, NodeScrape> producer, String topic, int capacityPerNode,
-            CollectorMetrics metrics, Clock clock, Duration ackWait) {
+            CollectorMetrics metrics, InstantSource clock, Duration ackWait) {
         if (capacityPerNode < 1) {
             throw new IllegalArgumentException("capacity must be at least 1");
         }

@@ -2,7 +2,7 @@ package dev.metricsstream.collector.scrape;
 
 import dev.metricsstream.avro.NodeScrape;
 import dev.metricsstream.collector.CollectorMetrics;
-import java.time.Clock;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +32,7 @@ public final class ScrapeLoop implements AutoCloseable {
     private final NodeScraper scraper;
     private final ScrapeSink sink;
     private final CollectorMetrics metrics;
-    private final Clock clock;
+    private final InstantSource clock;
     private final Duration resolution;
     private final ExecutorService workers;
     private final ScheduledExecutorService ticker;
@@ -41,7 +41,7 @@ public final class ScrapeLoop implements AutoCloseable {
     private final AtomicLong lastSuccessMillis = new AtomicLong(-1);
 
     public ScrapeLoop(Supplier<List<ScrapeTarget>> targets, NodeScraper scraper, ScrapeSink sink,
-            CollectorMetrics metrics, Clock clock, Duration resolution, int maxConcurrency) {
+            CollectorMetrics metrics, InstantSource clock, Duration resolution, int maxConcurrency) {
         this.targets = targets;
         this.scraper = scraper;
         this.sink = sink;

@@ -1,5 +1,7 @@
 package dev.metricsstream.collector.parse;
 
+import dev.metricsstream.testkit.kubelet.Fixtures;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -37,7 +39,7 @@ class ResourceMetricsDecoderTest {
 
     @Test
     void the_2021_kind_capture_yields_70_pods_with_metrics_servers_values() throws IOException {
-        DecodeResult result = decoder.decode(KubeletFixtures.open("metrics-resource_kind-e2e_2021-10_70pods.prom"),
+        DecodeResult result = decoder.decode(Fixtures.open("metrics-resource_kind-e2e_2021-10_70pods.prom"),
                 "e2e-control-plane", REQUEST_TIME);
 
         assertTrue(result.usable(), () -> "failure " + result.failureReason());
@@ -66,7 +68,7 @@ class ResourceMetricsDecoderTest {
     @Test
     void the_2024_capture_gives_the_awx_web_pod_its_three_containers() throws IOException {
         DecodeResult result = decoder.decode(
-                KubeletFixtures.open("metrics-resource_kind-private-cloud-worker_2024-01_multicontainer.prom"),
+                Fixtures.open("metrics-resource_kind-private-cloud-worker_2024-01_multicontainer.prom"),
                 "private-cloud-worker", REQUEST_TIME);
 
         assertTrue(result.usable());

@@ -1,5 +1,7 @@
 package dev.metricsstream.collector.parse;
 
+import dev.metricsstream.testkit.kubelet.Fixtures;
+
 import static dev.metricsstream.collector.parse.ResourceMetricsDecoderTest.container;
 import static dev.metricsstream.collector.parse.ResourceMetricsDecoderTest.pod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +24,7 @@ class SummaryDecoderTest {
     private static final long REQUEST_TIME = 1_900_000_000_000L;
 
     private static DecodeResult decode(String fixture, String nodeName) throws IOException {
-        return new SummaryDecoder().decode(KubeletFixtures.open(fixture), nodeName, REQUEST_TIME);
+        return new SummaryDecoder().decode(Fixtures.open(fixture), nodeName, REQUEST_TIME);
     }
 
     private static long millis(String rfc3339) {

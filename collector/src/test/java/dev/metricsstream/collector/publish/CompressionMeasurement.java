@@ -17,7 +17,7 @@ public final class CompressionMeasurement {
     }
 
     public static void main(String[] args) throws Exception {
-        NodeScrapeSerializer serializer = new NodeScrapeSerializer();
+        var serializer = dev.metricsstream.schemas.Topics.defaults().kubeletScrapes().valueSerde().serializer();
         List<byte[]> records = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             NodeScrape scrape = RealisticScrapes.node("node-" + i, 110, 1_700_000_000_000L + i * 15_000L, i);
