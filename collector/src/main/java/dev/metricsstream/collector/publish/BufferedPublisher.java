@@ -44,6 +44,7 @@ public final class BufferedPublisher implements ScrapeSink, AutoCloseable {
     private final AtomicLong lastAckMillis = new AtomicLong(-1);
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failedSends = new AtomicLong();
     private final Thread sender;
     private volatile boolean closed;
 
@@ -153,6 +154,7 @@ public final class BufferedPublisher implements ScrapeSink, AutoCloseable {
                 anyFailed = true;
             } catch (Exception e) {
                 Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+                failedSends.incrementAndGet();
                 requeue(scrape, cause.getClass().getSimpleName());
                 anyFailed = true;
                 LOG.atWarn().addKeyValue("node", scrape.getNodeName()).addKeyValue("reason", "kafka_unavailable")
@@ -214,6 +216,11 @@ public final class BufferedPublisher implements ScrapeSink, AutoCloseable {
 
     public long sentCount() {
         return sent.get();
+    }
+
+    /** Sends that failed (delivery timeout, no broker) and were put back at the head of their node's queue. */
+    public long failedSendCount() {
+        return failedSends.get();
     }
 
     public long droppedCount() {
