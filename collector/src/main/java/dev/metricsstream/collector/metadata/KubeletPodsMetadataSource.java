@@ -1,6 +1,5 @@
 package dev.metricsstream.collector.metadata;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metricsstream.collector.scrape.KubeletHttp;
@@ -32,14 +31,7 @@ public final class KubeletPodsMetadataSource implements MetadataSource {
 
     @Override
     public NodeMetadata metadataFor(ScrapeTarget target) throws ScrapeException {
-        try (InputStream body = http.get(target.resolve("/pods"), "application/json")) {
-            return parse(body);
-        } catch (JacksonException e) {
-            throw new ScrapeException("invalid_json", "/pods of " + target.nodeName() + ": " + e.getOriginalMessage(),
-                    e);
-        } catch (IOException e) {
-            throw new ScrapeException("io_error", "/pods of " + target.nodeName() + ": " + e, e);
-        }
+        return http.get(target.resolve("/pods"), "application/json", KubeletPodsMetadataSource::parse);
     }
 
     /** Reads a v1 PodList: items[].metadata.{namespace,name,uid,labels} and status.phase. */

@@ -58,10 +58,7 @@ public final class HttpKubeletSource implements KubeletSource {
 
     @Override
     public DecodeResult fetch(ScrapeTarget target, long requestTimeMillis) throws ScrapeException {
-        try (InputStream body = http.get(target.resolve(path), accept)) {
-            return decoder.decode(body, target.nodeName(), requestTimeMillis);
-        } catch (IOException e) {
-            throw new ScrapeException("io_error", "reading " + path + " of " + target.nodeName() + ": " + e, e);
-        }
+        return http.get(target.resolve(path), accept,
+                body -> decoder.decode(body, target.nodeName(), requestTimeMillis));
     }
 }

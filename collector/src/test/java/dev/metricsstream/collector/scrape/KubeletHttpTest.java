@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.metricsstream.collector.testing.FakeKubelet;
 import dev.metricsstream.collector.testing.SelfSignedTls;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,15 +42,13 @@ class KubeletHttpTest {
                 1 << 20);
     }
 
-    private static String read(InputStream in) throws Exception {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    private static String read(KubeletHttp http, java.net.URI uri) throws ScrapeException {
+        return http.get(uri, "text/plain", in -> new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
 
     @Test
     void the_kubelet_certificate_is_verified_against_the_configured_ca() throws Exception {
-        String body = read(verified().get(kubelet.baseUrl().resolve("/metrics/resource"), "text/plain"));
+        String body = read(verified(), kubelet.baseUrl().resolve("/metrics/resource"));
         assertEquals("node_cpu_usage_seconds_total 1 1\n", body);
     }
 
@@ -61,7 +58,7 @@ class KubeletHttpTest {
         KubeletHttp http = http(TlsContexts.trusting(otherCa), BearerToken.none(), Duration.ofSeconds(5), 1 << 20);
 
         ScrapeException e = assertThrows(ScrapeException.class,
-                () -> http.get(kubelet.baseUrl().resolve("/metrics/resource"), "text/plain"));
+                () -> read(http, kubelet.baseUrl().resolve("/metrics/resource")));
         assertEquals("tls", e.reason());
     }
 
@@ -69,7 +66,7 @@ class KubeletHttpTest {
     void insecure_tls_accepts_any_certificate_when_explicitly_chosen() throws Exception {
         KubeletHttp http = http(TlsContexts.insecure(), BearerToken.none(), Duration.ofSeconds(5), 1 << 20);
         assertEquals("node_cpu_usage_seconds_total 1 1\n",
-                read(http.get(kubelet.baseUrl().resolve("/metrics/resource"), "text/plain")));
+                read(http, kubelet.baseUrl().resolve("/metrics/resource")));
     }
 
     @Test
@@ -80,19 +77,19 @@ class KubeletHttpTest {
         Files.setLastModifiedTime(tokenFile, firstWrite);
         KubeletHttp http = http(TlsContexts.insecure(), new BearerToken(tokenFile), Duration.ofSeconds(5), 1 << 20);
         kubelet.requireToken("old-token");
-        read(http.get(kubelet.baseUrl().resolve("/metrics/resource"), "text/plain"));
+        read(http, kubelet.baseUrl().resolve("/metrics/resource"));
 
         // rotated in place with the same mtime: only the kubelet's 401 reveals it, and one retry picks it up
         Files.writeString(tokenFile, "new-token\n");
         Files.setLastModifiedTime(tokenFile, firstWrite);
         kubelet.requireToken("new-token");
-        read(http.get(kubelet.baseUrl().resolve("/metrics/resource"), "text/plain"));
+        read(http, kubelet.baseUrl().resolve("/metrics/resource"));
 
         // rotated with a new mtime: picked up before the request
         Files.writeString(tokenFile, "newest-token\n");
         Files.setLastModifiedTime(tokenFile, FileTime.fromMillis(2_000_000_000_000L));
         kubelet.requireToken("newest-token");
-        read(http.get(kubelet.baseUrl().resolve("/metrics/resource"), "text/plain"));
+        read(http, kubelet.baseUrl().resolve("/metrics/resource"));
 
         assertEquals(List.of("Bearer old-token", "Bearer old-token", "Bearer new-token", "Bearer newest-token"),
                 kubelet.authorizations());
@@ -104,7 +101,7 @@ class KubeletHttpTest {
         KubeletHttp http = http(TlsContexts.insecure(), BearerToken.none(), Duration.ofSeconds(20), 1 << 20);
 
         ScrapeException e = assertThrows(ScrapeException.class,
-                () -> http.get(kubelet.baseUrl().resolve("/metrics/resource"), "text/plain"));
+                () -> read(http, kubelet.baseUrl().resolve("/metrics/resource")));
         assertEquals("response_too_large", e.reason());
     }
 
@@ -114,14 +111,24 @@ class KubeletHttpTest {
         KubeletHttp http = http(TlsContexts.insecure(), BearerToken.none(), Duration.ofMillis(300), 1 << 20);
 
         ScrapeException e = assertThrows(ScrapeException.class,
-                () -> http.get(kubelet.baseUrl().resolve("/metrics/resource"), "text/plain"));
+                () -> read(http, kubelet.baseUrl().resolve("/metrics/resource")));
+        assertEquals("timeout", e.reason());
+    }
+
+    @Test
+    void a_body_that_stops_arriving_fails_with_timeout_at_the_request_deadline() throws Exception {
+        kubelet.stallBody();
+        KubeletHttp http = http(TlsContexts.insecure(), BearerToken.none(), Duration.ofMillis(500), 1 << 20);
+
+        ScrapeException e = assertThrows(ScrapeException.class,
+                () -> read(http, kubelet.baseUrl().resolve("/metrics/resource")));
         assertEquals("timeout", e.reason());
     }
 
     @Test
     void a_non_200_answer_is_a_failure_named_by_its_status() throws Exception {
         ScrapeException e = assertThrows(ScrapeException.class,
-                () -> verified().get(kubelet.baseUrl().resolve("/stats/summary"), "application/json"));
+                () -> read(verified(), kubelet.baseUrl().resolve("/stats/summary")));
         assertEquals("http_404", e.reason());
     }
 }

@@ -28,6 +28,7 @@ public final class FakeKubelet implements AutoCloseable {
     private volatile String requiredToken;
     private volatile boolean endless;
     private volatile boolean hang;
+    private volatile boolean stallBody;
 
     public FakeKubelet(SelfSignedTls tls) throws Exception {
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -69,6 +70,11 @@ public final class FakeKubelet implements AutoCloseable {
         this.hang = true;
     }
 
+    /** Every request then gets its headers and the first line, and then nothing more until close. */
+    public void stallBody() {
+        this.stallBody = true;
+    }
+
     public List<String> authorizations() {
         return authorizations;
     }
@@ -83,6 +89,13 @@ public final class FakeKubelet implements AutoCloseable {
             }
             if (requiredToken != null && !("Bearer " + requiredToken).equals(auth)) {
                 exchange.sendResponseHeaders(401, -1);
+                return;
+            }
+            if (stallBody) {
+                exchange.sendResponseHeaders(200, 0);
+                exchange.getResponseBody().write("node_cpu_usage_seconds_total 1 1\n".getBytes(StandardCharsets.UTF_8));
+                exchange.getResponseBody().flush();
+                release.await();
                 return;
             }
             if (endless) {
