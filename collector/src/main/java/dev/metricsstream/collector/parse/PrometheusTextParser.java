@@ -41,15 +41,26 @@ public final class PrometheusTextParser {
         this(families, DEFAULT_MAX_LINE_BYTES);
     }
 
-    /** Parses the whole stream; returns the number of lines read (including skipped and comment lines). */
-    public long parse(InputStream in, SampleHandler handler, ParseProblems problems) throws IOException {
+    /**
+     * What was read: the number of lines (including skipped and comment lines), and whether the body ended with a
+     * line feed, as the format requires of its last line — a body that does not was most likely cut off.
+     */
+    public record Stats(long lines, boolean endsWithLineFeed) {
+    }
+
+    /** Parses the whole stream. */
+    public Stats parse(InputStream in, SampleHandler handler, ParseProblems problems) throws IOException {
         byte[] line = new byte[Math.min(maxLineBytes, 8192)];
         int length = 0;
         boolean tooLong = false;
         long lines = 0;
         byte[] chunk = new byte[8192];
         int read;
+        byte last = '\n';
         while ((read = in.read(chunk)) != -1) {
+            if (read > 0) {
+                last = chunk[read - 1];
+            }
             for (int i = 0; i < read; i++) {
                 byte b = chunk[i];
                 if (b == '\n') {
@@ -82,7 +93,7 @@ public final class PrometheusTextParser {
             lines++;
             parseLine(line, length, handler, problems);
         }
-        return lines;
+        return new Stats(lines, last == '\n');
     }
 
     private void parseLine(byte[] bytes, int length, SampleHandler handler, ParseProblems problems) {

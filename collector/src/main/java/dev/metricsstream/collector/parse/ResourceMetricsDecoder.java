@@ -26,7 +26,9 @@ import java.util.Set;
  * Deliberate differences: metrics-server drops a container (and its whole pod) whose CPU or memory is missing or
  * zero, and the node when either is missing or zero; here nothing is dropped — a missing value stays null and a zero
  * stays zero, and the aggregator decides. CPU and memory keep their own timestamps (metrics-server keeps whichever
- * series came last). {@code scrape_error}/{@code resource_scrape_error} = 1 marks the whole scrape failed.
+ * series came last). {@code scrape_error}/{@code resource_scrape_error} = 1 marks the whole scrape failed, and so
+ * does a body whose last line lacks its line feed (cut off: publishing it would make the aggregator believe the
+ * missing pods were gone). Bad lines within a complete body are counted and skipped.
  */
 public final class ResourceMetricsDecoder {
     static final String NODE_CPU = "node_cpu_usage_seconds_total";
@@ -54,7 +56,7 @@ public final class ResourceMetricsDecoder {
         ParseProblems problems = new ParseProblems();
         boolean[] kubeletError = {false};
         boolean[] sawScrapeError = {false};
-        long lines = parser.parse(body, (name, labels, value, ts) -> {
+        PrometheusTextParser.Stats stats = parser.parse(body, (name, labels, value, ts) -> {
             long timestampMillis = ts == PrometheusTextParser.NO_TIMESTAMP ? requestTimeMillis : ts;
             switch (name) {
                 case SCRAPE_ERROR, RESOURCE_SCRAPE_ERROR -> {
@@ -79,8 +81,14 @@ public final class ResourceMetricsDecoder {
             return result.failed(acc.build(nodeName, requestTimeMillis, ScrapeSource.METRICS_RESOURCE),
                     "kubelet_scrape_error");
         }
+        if (!stats.endsWithLineFeed()) {
+            // a partial scrape must not go out: the aggregator reads a pod missing from a scrape as a pod gone
+            problems.count("truncated_response", null);
+            return result.failed(acc.build(nodeName, requestTimeMillis, ScrapeSource.METRICS_RESOURCE),
+                    "truncated_response");
+        }
         if (!acc.hasAnything()) {
-            String reason = lines == 0 ? "empty_response" : sawScrapeError[0] ? null : "no_samples";
+            String reason = stats.lines() == 0 ? "empty_response" : sawScrapeError[0] ? null : "no_samples";
             if (reason != null) {
                 return result.failed(acc.build(nodeName, requestTimeMillis, ScrapeSource.METRICS_RESOURCE), reason);
             }

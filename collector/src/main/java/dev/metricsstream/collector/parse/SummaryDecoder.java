@@ -1,11 +1,14 @@
 package dev.metricsstream.collector.parse;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metricsstream.avro.ContainerSample;
 import dev.metricsstream.avro.NodeSample;
+import dev.metricsstream.avro.NodeScrape;
 import dev.metricsstream.avro.PodSample;
 import dev.metricsstream.avro.ScrapeSource;
 import java.io.IOException;
@@ -14,8 +17,9 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
- * Decodes the kubelet's Summary API ({@code /stats/summary}) into a partial {@code NodeScrape}. Read as a JSON tree
- * so that one bad pod or value is counted and skipped instead of failing the document; unknown fields are ignored.
+ * Decodes the kubelet's Summary API ({@code /stats/summary}) into a partial {@code NodeScrape}. Streamed, one pod
+ * at a time as a small JSON tree, so that one bad pod or value is counted and skipped instead of failing the document
+ * and memory stays small; unknown fields are ignored. A document that is not well-formed JSON (e.g. cut off) fails.
  *
  * <p>Mapping: {@code cpu.usageCoreNanoSeconds} is the cumulative CPU in nanoseconds, {@code cpu.time} its timestamp;
  * {@code memory.workingSetBytes} (plus {@code rssBytes}, {@code usageBytes}, {@code availableBytes}) with
@@ -32,24 +36,63 @@ public final class SummaryDecoder {
         ParseProblems problems = new ParseProblems();
         ScrapeAccumulator acc = new ScrapeAccumulator();
         ScrapeResultBuilder result = new ScrapeResultBuilder(problems);
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(body);
+        Reader reader = new Reader(problems, requestTimeMillis);
+        String failure;
+        try (JsonParser parser = MAPPER.createParser(body)) {
+            failure = read(parser, reader, nodeName, acc);
         } catch (JacksonException e) {
+            // also a body cut off in the middle: a partial scrape must not go out (missing pods would look gone)
             problems.count("invalid_json", e.getOriginalMessage());
-            return result.failed(acc.build(nodeName, requestTimeMillis, ScrapeSource.STATS_SUMMARY), "invalid_json");
+            failure = "invalid_json";
         }
-        if (root == null || root.isMissingNode()) {
-            return result.failed(acc.build(nodeName, requestTimeMillis, ScrapeSource.STATS_SUMMARY),
-                    "empty_response");
+        NodeScrape scrape = acc.build(nodeName, requestTimeMillis, ScrapeSource.STATS_SUMMARY);
+        return failure == null ? result.ok(scrape) : result.failed(scrape, failure);
+    }
+
+    /**
+     * Streams the document: the node object and then one pod at a time are read as small trees, so memory stays
+     * proportional to one pod, not to the whole summary. Returns a failure reason, or null.
+     */
+    private static String read(JsonParser parser, Reader reader, String nodeName, ScrapeAccumulator acc)
+            throws IOException {
+        JsonToken first = parser.nextToken();
+        if (first == null) {
+            return "empty_response";
         }
-        if (!root.isObject() || !(root.path("node").isObject() || root.path("pods").isArray())) {
-            problems.count("invalid_summary", "not a Summary object");
-            return result.failed(acc.build(nodeName, requestTimeMillis, ScrapeSource.STATS_SUMMARY),
-                    "invalid_summary");
+        if (first != JsonToken.START_OBJECT) {
+            reader.problems.count("invalid_summary", "not a Summary object");
+            return "invalid_summary";
         }
-        new Reader(problems, requestTimeMillis).read(root, nodeName, acc);
-        return result.ok(acc.build(nodeName, requestTimeMillis, ScrapeSource.STATS_SUMMARY));
+        boolean summary = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ("node".equals(field) && value == JsonToken.START_OBJECT) {
+                summary = true;
+                reader.node(MAPPER.readTree(parser), nodeName, acc);
+            } else if ("pods".equals(field) && value == JsonToken.START_ARRAY) {
+                summary = true;
+                JsonToken element;
+                while ((element = parser.nextToken()) != JsonToken.END_ARRAY && element != null) {
+                    if (element == JsonToken.START_OBJECT) {
+                        reader.pod(MAPPER.readTree(parser), acc);
+                    } else {
+                        parser.skipChildren();
+                        reader.problems.count("missing_pod_ref", element.toString());
+                    }
+                }
+            } else {
+                parser.skipChildren();
+            }
+        }
+        if (parser.nextToken() != null) {
+            reader.problems.count("trailing_garbage", "after the Summary object");
+        }
+        if (!summary) {
+            reader.problems.count("invalid_summary", "no node and no pods");
+            return "invalid_summary";
+        }
+        return null;
     }
 
     /** Field extraction with problem counting; one per decode. */
@@ -62,21 +105,12 @@ public final class SummaryDecoder {
             this.requestTimeMillis = requestTimeMillis;
         }
 
-        void read(JsonNode root, String nodeName, ScrapeAccumulator acc) {
-            JsonNode node = root.path("node");
-            if (node.isObject()) {
-                String reported = node.path("nodeName").asText(null);
-                if (reported != null && !reported.equals(nodeName)) {
-                    problems.count("node_name_mismatch", reported + " != " + nodeName);
-                }
-                node(node, acc.node());
+        void node(JsonNode node, String nodeName, ScrapeAccumulator acc) {
+            String reported = node.path("nodeName").asText(null);
+            if (reported != null && !reported.equals(nodeName)) {
+                problems.count("node_name_mismatch", reported + " != " + nodeName);
             }
-            JsonNode pods = root.path("pods");
-            if (pods.isArray()) {
-                for (JsonNode pod : pods) {
-                    pod(pod, acc);
-                }
-            }
+            node(node, acc.node());
         }
 
         private void node(JsonNode json, NodeSample node) {
@@ -105,7 +139,7 @@ public final class SummaryDecoder {
             node.setSwapUsageBytes(nonNegative(json.path("swap"), "swapUsageBytes"));
         }
 
-        private void pod(JsonNode json, ScrapeAccumulator acc) {
+        void pod(JsonNode json, ScrapeAccumulator acc) {
             JsonNode ref = json.path("podRef");
             String name = ref.path("name").asText("");
             String namespace = ref.path("namespace").asText("");

@@ -24,12 +24,24 @@ class MalformedInputTest {
         DecodeResult result = resource(GOOD
                 + "container_cpu_usage_seconds_total{container=\"c\",namespace=\"n\",pod=\"q\n"
                 + "container_cpu_usage_seconds_total{container=\"c\",namespace=\"n\",pod=\"r\"}\n"
-                + "container_cpu_usage_seconds_total{container=\"c\",namespace=\"n\",pod=\"s\"} \n"
-                + "container_cpu_usage_seconds_total{container=\"c\",namesp");
+                + "container_cpu_usage_seconds_total{container=\"c\",namespace=\"n\",pod=\"s\"} \n");
 
-        assertEquals(4L, result.problems().byReason().get("truncated_line"));
+        assertEquals(3L, result.problems().byReason().get("truncated_line"));
         assertEquals(1, result.scrape().getPods().size());
         assertTrue(result.usable());
+    }
+
+    @Test
+    void a_body_cut_off_in_its_last_line_fails_the_scrape_so_no_pod_looks_gone() throws IOException {
+        DecodeResult text = resource(GOOD + "container_cpu_usage_seconds_total{container=\"c\",namesp");
+        DecodeResult cleanCut = resource(GOOD + "node_cpu_usage_seconds_total 1 1");
+        String json = "{\"node\":{\"nodeName\":\"n\"},\"pods\":[{\"podRef\":{\"name\":\"a\",\"namespace\":\"b\"}},";
+        DecodeResult summary = new SummaryDecoder().decode(
+                new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "n", 1);
+
+        assertEquals("truncated_response", text.failureReason());
+        assertEquals("truncated_response", cleanCut.failureReason());
+        assertEquals("invalid_json", summary.failureReason());
     }
 
     @Test
@@ -83,6 +95,7 @@ class MalformedInputTest {
     void ten_megabytes_of_garbage_are_counted_without_an_exception() throws IOException {
         byte[] garbage = new byte[10 * 1024 * 1024];
         new Random(42).nextBytes(garbage);
+        garbage[garbage.length - 1] = '\n'; // complete lines of garbage (a cut-off body is tested above)
 
         DecodeResult text = new ResourceMetricsDecoder().decode(new ByteArrayInputStream(garbage), "n", 1);
         DecodeResult json = new SummaryDecoder().decode(new ByteArrayInputStream(garbage), "n", 1);

@@ -1,7 +1,6 @@
 package dev.metricsstream.collector.scrape;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -154,7 +153,8 @@ class SimulatorScrapeTest {
                     NodeMode.DOWN, "connection_refused",
                     NodeMode.HTTP_500, "http_500",
                     NodeMode.SCRAPE_ERROR, "kubelet_scrape_error",
-                    NodeMode.GARBAGE, "no_samples");
+                    NodeMode.GARBAGE, "truncated_response", // its garbage does not end in a line feed
+                    NodeMode.TRUNCATED, "truncated_response");
             for (Map.Entry<NodeMode, String> entry : expected.entrySet()) {
                 node.setMode(entry.getKey());
                 ScrapeException e = assertThrows(ScrapeException.class,
@@ -162,9 +162,8 @@ class SimulatorScrapeTest {
                 assertEquals(entry.getValue(), e.reason(), entry.getKey().name());
             }
             node.setMode(NodeMode.TRUNCATED);
-            DecodeResult truncated = HttpKubeletSource.metricsResource(http).fetch(target(node), clock.millis());
-            assertFalse(truncated.problems().isEmpty() && truncated.scrape().getPods().isEmpty(),
-                    "a cut body keeps the lines before the cut");
+            DecodeResult summary = HttpKubeletSource.statsSummary(http).fetch(target(node), clock.millis());
+            assertEquals("invalid_json", summary.failureReason());
             node.setMode(NodeMode.OK);
             assertEquals(node.pods().size(), scraper.scrape(target(node), clock.millis()).getPods().size());
         }
