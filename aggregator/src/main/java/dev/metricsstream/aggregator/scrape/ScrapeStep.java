@@ -137,7 +137,12 @@ public final class ScrapeStep {
                 continue; // metrics-server keeps the first of duplicate containers
             }
             if (SamplePoints.leftOut(container)) {
-                verdicts.put(name, new ContainerVerdict.LeftOut());
+                // zero CPU and memory: a completed or not yet started container is left out, but one that reported
+                // real usage last scrape has just restarted, and leaving it out would publish a pod total that is
+                // too low; the pod waits for the container's next points instead
+                verdicts.put(name, storedContainers.containsKey(name)
+                        ? new ContainerVerdict.NoRate("zero sample right after real ones (restarting)")
+                        : new ContainerVerdict.LeftOut());
                 continue;
             }
             Optional<MetricsPoint> point = SamplePoints.container(container);

@@ -174,4 +174,35 @@ class ScrapeStepTest {
         ScrapeStep.Result result = apply(state, empty);
         assertEquals(2, result.emissions().stream().filter(e -> e instanceof Emission.PodTombstone).count());
     }
+
+    @Test
+    void container_dropping_to_zero_after_real_usage_holds_the_pod_back_instead_of_publishing_a_low_total() {
+        long t15 = T + 15_000;
+        long t30 = T + 30_000;
+        long t45 = T + 45_000;
+        PodSample twoContainers0 = pod("ns", "duo", "Running",
+                container("main", NODE_START, T, 100 * CORE_SECOND, 50 * MIB),
+                container("side", NODE_START, T, 10 * CORE_SECOND, 5 * MIB));
+        PodSample twoContainers15 = pod("ns", "duo", "Running",
+                container("main", NODE_START, t15, 100 * CORE_SECOND + 15 * CORE_SECOND / 2, 50 * MIB),
+                container("side", NODE_START, t15, 10 * CORE_SECOND + 15 * CORE_SECOND / 10, 5 * MIB));
+        NodeState state = apply(apply(null, scrapeAt(0, twoContainers0)).next(), scrapeAt(15, twoContainers15))
+                .next();
+        // main restarts and reports 0 CPU, 0 memory at its first sample
+        PodSample restarting = pod("ns", "duo", "Running",
+                container("main", t30, t30, 0, 0),
+                container("side", NODE_START, t30, 10 * CORE_SECOND + 30 * CORE_SECOND / 10, 5 * MIB));
+        ScrapeStep.Result result = apply(state, scrapeAt(30, restarting));
+        assertTrue(result.emissions().stream().noneMatch(e -> e.key().equals("ns/duo")),
+                "no pod value with only 'side' in it");
+        assertTrue(result.podsNotPublished().get("ns/duo").contains("restarting"));
+        // still zero one scrape later: now it is a completed container and is left out
+        PodSample completed = pod("ns", "duo", "Running",
+                container("main", t30, t45, 0, 0),
+                container("side", NODE_START, t45, 10 * CORE_SECOND + 45 * CORE_SECOND / 10, 5 * MIB));
+        Emission.PodUpdate duo = apply(result.next(), scrapeAt(45, completed)).emissions().stream()
+                .filter(e -> e.key().equals("ns/duo")).map(Emission.PodUpdate.class::cast).findFirst().orElseThrow();
+        assertEquals(List.of("side"), duo.value().getContainers().stream().map(c -> c.getName()).toList());
+        assertEquals(100_000_000L, duo.value().getContainers().get(0).getCpuNanocores());
+    }
 }
