@@ -9,6 +9,12 @@ import dev.metricsstream.avro.NodeScrape;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.avro.PodSample;
 import dev.metricsstream.schemas.Topics;
+import dev.metricsstream.avro.ContainerSample;
+import dev.metricsstream.collector.parse.DecodeResult;
+import dev.metricsstream.collector.parse.ResourceMetricsDecoder;
+import dev.metricsstream.collector.parse.SummaryDecoder;
+import dev.metricsstream.testkit.kubelet.Fixtures;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -33,9 +39,28 @@ class FixtureScrapesTest {
     }
 
     Published feed(String fixture) {
+        return feed(FixtureScrapes.summary(fixture));
+    }
+
+    /** The capture decoded by the collector's own decoder, as the aggregator receives it in production. */
+    static NodeScrape decodedByCollector(String fixture, String nodeName) throws Exception {
+        try (InputStream body = Fixtures.open(fixture)) {
+            DecodeResult result = fixture.startsWith("stats-summary")
+                    ? new SummaryDecoder().decode(body, nodeName, 0L)
+                    : new ResourceMetricsDecoder().decode(body, nodeName, 0L);
+            assertTrue(result.usable(), fixture + ": " + result.failureReason());
+            NodeScrape scrape = result.scrape();
+            long newest = scrape.getPods().stream().flatMap(p -> p.getContainers().stream())
+                    .map(ContainerSample::getCpuTimestampMillis).filter(java.util.Objects::nonNull)
+                    .mapToLong(Long::longValue).max().orElse(0L);
+            scrape.setScrapeTimeMillis(newest + 1_000); // the capture's own time, not 1970
+            return scrape;
+        }
+    }
+
+    Published feed(NodeScrape first) {
         Topics topics = Topics.defaults();
         AggregatorConfig config = AggregatorConfig.from(Map.of("STATE_DIR", stateDir.toString()));
-        NodeScrape first = FixtureScrapes.summary(fixture);
         Map<String, Long> expected = new HashMap<>();
         NodeScrape second = FixtureScrapes.advanced(first, 15, expected);
         try (TopologyTestDriver driver = new TopologyTestDriver(AggregatorTopology.build(topics, config),
@@ -70,6 +95,44 @@ class FixtureScrapesTest {
                 published.nodes().get("ip-172-29-160-189.ec2.internal").getCpuNanocores());
         assertEquals(924_364_800L,
                 published.nodes().get("ip-172-29-160-189.ec2.internal").getMemoryWorkingSetBytes());
+    }
+
+    @Test
+    void windows_pod_decoded_by_the_collector_is_published_without_its_zero_init_containers() throws Exception {
+        Published published = feed(decodedByCollector("stats-summary_windows-eks_2020-04_init-containers-zero.json",
+                "ip-172-29-160-189.ec2.internal"));
+        PodMetrics agent = published.pods().get("default/dd-datadog-lbvkl");
+        assertEquals(List.of("agent", "process-agent", "trace-agent"),
+                agent.getContainers().stream().map(ContainerMetrics::getName).toList());
+        assertTrue(published.pods().containsKey("default/windows-server-iis-6c68545d57-gwtn9"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "metrics-resource_kind-e2e_2021-10_70pods.prom",
+        "metrics-resource_kind-private-cloud-worker_2024-01_multicontainer.prom",
+        "stats-summary_k8s-1.35.0_containerd-2.2.1_kind.json",
+        "stats-summary_k8s-1.28.3_containerd-1.7.24_kind.json"})
+    void captures_decoded_by_the_collector_publish_every_pod_with_exact_rates(String fixture) throws Exception {
+        NodeScrape capture = decodedByCollector(fixture, "node-under-test");
+        Published published = feed(capture);
+        Set<String> expectedPods = new TreeSet<>();
+        for (PodSample pod : capture.getPods()) {
+            boolean anyNonZero = pod.getContainers().stream().anyMatch(c -> c.getCumulativeCpuNanos() != null
+                    && c.getCumulativeCpuNanos() > 0 && c.getMemoryWorkingSetBytes() != null
+                    && c.getMemoryWorkingSetBytes() > 0);
+            if (anyNonZero) {
+                expectedPods.add(pod.getNamespace() + "/" + pod.getName());
+            }
+        }
+        assertTrue(expectedPods.size() >= 9, fixture + " has pods: " + expectedPods.size());
+        assertEquals(expectedPods, new TreeSet<>(published.pods().keySet()), fixture);
+        for (PodMetrics pod : published.pods().values()) {
+            for (ContainerMetrics container : pod.getContainers()) {
+                String id = pod.getNamespace() + "/" + pod.getName() + "/" + container.getName();
+                assertEquals(published.expected().get(id), container.getCpuNanocores(), id);
+            }
+        }
     }
 
     @ParameterizedTest
