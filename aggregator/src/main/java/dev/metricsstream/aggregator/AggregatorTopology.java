@@ -41,10 +41,10 @@ import org.apache.kafka.streams.state.WindowStore;
  * The aggregator's Kafka Streams topology, a pure function of topics and configuration.
  *
  * <pre>
- * kubelet-scrapes ─▶ scrape processor (state: node-state, per node) ─┬─▶ node-metrics (compacted)
- *                    + wall-clock staleness punctuator               ├─▶ pod-metrics  (compacted)
- *                                                                    ├─▶ repartition by node ─▶ 1m/5m/1h windows ─▶ node-metrics-windows
- *                                                                    └─▶ repartition by pod  ─▶ 1m/5m/1h windows ─▶ pod-metrics-windows
+ * kubelet-scrapes ─▶ scrape processor ─┬─▶ node-metrics (compacted)
+ *   state: node-state (per node)       ├─▶ pod-metrics  (compacted)
+ *   + wall-clock staleness punctuator  ├─▶ repartition by node ─▶ 1m/5m/1h windows ─▶ node-metrics-windows
+ *                                      └─▶ repartition by pod  ─▶ 1m/5m/1h windows ─▶ pod-metrics-windows
  * </pre>
  */
 public final class AggregatorTopology {

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.junit.jupiter.api.Test;
@@ -110,8 +111,8 @@ class AggregatorAppIT {
 
             await().atMost(WAIT).untilAsserted(() -> {
                 String metrics = get(app, "/metrics").body();
-                assertTrue(metrics.contains("metrics_stream_aggregator_dead_letters_total{stage=\"deserialization\"} 1"),
-                        metrics);
+                assertTrue(metrics.contains(
+                        "metrics_stream_aggregator_dead_letters_total{stage=\"deserialization\"} 1"), metrics);
                 assertTrue(metrics.contains("metrics_stream_aggregator_scrapes_total{outcome=\"applied\"} 2"));
                 assertTrue(metrics.contains("kafka_streams_client_state{state=\"RUNNING\"} 1"));
                 assertTrue(metrics.contains("kafka_streams_records_processed"));
@@ -127,7 +128,7 @@ class AggregatorAppIT {
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
         try (AggregatorApp app = AggregatorApp.start(AggregatorConfig.from(env(broker, prefix)),
                 new PrometheusRegistry())) {
-            await().atMost(WAIT).until(() -> app.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+            await().atMost(WAIT).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
             HttpResponse<String> ready = get(app, "/readyz");
             assertEquals(503, ready.statusCode());
             assertTrue(ready.body().contains("[-]topics failed: topic " + topics.podMetrics().name()

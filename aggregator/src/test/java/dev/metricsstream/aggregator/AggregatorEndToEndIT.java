@@ -150,8 +150,8 @@ class AggregatorEndToEndIT {
     }
 
     /**
-     * A node value covers (timestamp − window, timestamp]. Where the true rate held over the whole interval it must be
-     * within 1 %; where it changed inside (a pod deleted), it must lie between the rates before and after: no spike.
+     * A node value covers (timestamp − window, timestamp]. Where the true rate held over the whole interval it must
+     * be within 1 %; where it changed inside (a pod deleted), it must lie between the rates before and after.
      */
     private static void checkNode(List<String> wrong, String node, NodeMetrics value, List<long[]> rates) {
         long endMillis = value.getTimestampMillis();

@@ -128,7 +128,8 @@ class AggregatorFailoverIT {
         }
         return out.latestPods.values().stream().allMatch(p -> p != null && p.getTimestampMillis() >= timestampMillis)
                 && out.latestNodes.size() == fleet.nodes()
-                && out.latestNodes.values().stream().allMatch(n -> n != null && n.getTimestampMillis() >= timestampMillis);
+                && out.latestNodes.values().stream()
+                        .allMatch(n -> n != null && n.getTimestampMillis() >= timestampMillis);
     }
 
     private static void assertEveryRateWithinOnePercent(OutputCollector out, SyntheticFleet fleet) {

@@ -105,7 +105,8 @@ class ProcessingGuaranteeBench {
             return String.format(java.util.Locale.ROOT,
                     "BENCH guarantee=%s commit=%s repeat=%d podSamples=%d seconds=%.2f podSamplesPerSecond=%.0f"
                             + " scrapesPerSecond=%.0f podRecordsRead=%d (input produced in %.1f s)",
-                    guarantee, commitInterval == null ? "default" : commitInterval, repeat, NODES * PODS * ROUNDS, seconds, NODES * PODS * ROUNDS / seconds,
+                    guarantee, commitInterval == null ? "default" : commitInterval, repeat, NODES * PODS * ROUNDS,
+                    seconds, NODES * PODS * ROUNDS / seconds,
                     NODES * ROUNDS / seconds, out.podRecords.size(), produceSeconds);
         }
     }

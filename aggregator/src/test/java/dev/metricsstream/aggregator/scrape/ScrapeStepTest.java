@@ -28,8 +28,10 @@ class ScrapeStepTest {
     /** A scrape at T + seconds where pod "a" and the node use 0.5 cores and pod "b" 0.25 cores. */
     static NodeScrape scrapeAt(long seconds, PodSample... extraPods) {
         long ts = T + seconds * 1000;
-        PodSample a = pod("ns", "a", "Running", container("app", NODE_START, ts, 100 * CORE_SECOND + seconds * CORE_SECOND / 2, 10 * MIB));
-        PodSample b = pod("ns", "b", "Running", container("app", NODE_START, ts, 100 * CORE_SECOND + seconds * CORE_SECOND / 4, 20 * MIB));
+        PodSample a = pod("ns", "a", "Running",
+                container("app", NODE_START, ts, 100 * CORE_SECOND + seconds * CORE_SECOND / 2, 10 * MIB));
+        PodSample b = pod("ns", "b", "Running",
+                container("app", NODE_START, ts, 100 * CORE_SECOND + seconds * CORE_SECOND / 4, 20 * MIB));
         PodSample[] pods = new PodSample[2 + extraPods.length];
         pods[0] = a;
         pods[1] = b;
