@@ -27,8 +27,9 @@ import java.util.TreeMap;
  *
  * <p>Beyond the rate rule it makes the stream safe to replay:
  * <ul>
- *   <li>A scrape not newer (by collector time) than the last one applied is a replay or a duplicate and is ignored
- *       as a whole: it neither changes state nor publishes anything.</li>
+ *   <li>A scrape with no kubelet sample newer than the newest one applied is a replay, a duplicate or a cached
+ *       kubelet answer and is ignored as a whole: it neither changes state nor publishes anything. (A scrape without
+ *       any sample time, i.e. no node sample and no pods, is always applied.)</li>
  *   <li>A point not newer than the stored last point (the kubelet served a cached sample, or a container's points
  *       arrive out of order) leaves that node's/container's points untouched; the stored rate still counts.</li>
  *   <li>A value is published only when its sample time is newer than the last one published, so a replay can
@@ -55,7 +56,8 @@ public final class ScrapeStep {
      */
     public static Result apply(NodeState previous, NodeScrape scrape, long nowMillis, Duration resolution) {
         String nodeName = scrape.getNodeName();
-        if (previous != null && scrape.getScrapeTimeMillis() <= previous.lastScrapeTimeMillis()) {
+        long newestSample = newestSampleMillis(scrape);
+        if (previous != null && newestSample != NO_SAMPLE && newestSample <= previous.newestSampleMillis()) {
             return new Result(previous, List.of(), true, Map.of());
         }
         List<Emission> emissions = new ArrayList<>();
@@ -115,8 +117,36 @@ public final class ScrapeStep {
                 emissions.add(new Emission.PodTombstone(gone.getKey(), nowMillis));
             }
         }
-        NodeState next = new NodeState(scrape.getScrapeTimeMillis(), nowMillis, nodePoints, nodeEmitted, pods);
+        long watermark = Math.max(previous == null ? NO_SAMPLE : previous.newestSampleMillis(), newestSample);
+        NodeState next = new NodeState(watermark, nowMillis, nodePoints, nodeEmitted, pods);
         return new Result(next, emissions, false, notPublished);
+    }
+
+    /** No sample time at all in a scrape (no node sample, no pods). */
+    static final long NO_SAMPLE = Long.MIN_VALUE;
+
+    /**
+     * The newest kubelet sample time in a scrape. Replays are recognised on the kubelet's clock, not the collector's:
+     * the rates are computed on kubelet time anyway, and a collector whose clock is behind (another replica taking
+     * the node over) must not have its scrapes ignored.
+     */
+    static long newestSampleMillis(NodeScrape scrape) {
+        long newest = NO_SAMPLE;
+        if (scrape.getNode() != null) {
+            newest = max(newest, scrape.getNode().getCpuTimestampMillis());
+            newest = max(newest, scrape.getNode().getMemoryTimestampMillis());
+        }
+        for (PodSample pod : scrape.getPods()) {
+            for (ContainerSample container : pod.getContainers()) {
+                newest = max(newest, container.getCpuTimestampMillis());
+                newest = max(newest, container.getMemoryTimestampMillis());
+            }
+        }
+        return newest;
+    }
+
+    private static long max(long current, Long candidate) {
+        return candidate == null ? current : Math.max(current, candidate);
     }
 
     /** The key of a pod on pod-metrics: {@code namespace/name}. */

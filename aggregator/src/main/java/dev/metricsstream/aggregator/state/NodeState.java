@@ -7,13 +7,14 @@ import java.util.TreeMap;
 /**
  * Everything the aggregator remembers of one node, stored under the node name: one read and one write per scrape.
  *
- * @param lastScrapeTimeMillis  collector time of the newest scrape applied; older or equal scrapes are replays
+ * @param newestSampleMillis  newest kubelet sample time applied (kubelet clock); a scrape with nothing newer is a
+ *                              replay, a duplicate or a cached kubelet answer
  * @param lastSeenMillis        aggregator wall clock when that scrape was applied (staleness is judged on this)
  * @param node                  the node's own points, null when the newest scrape had no complete node sample
  * @param nodeEmittedTimestampMillis sample time of the last NodeMetrics emitted, {@link PodState#NOT_EMITTED} if none
  * @param pods                  per pod key ({@code namespace/name})
  */
-public record NodeState(long lastScrapeTimeMillis, long lastSeenMillis, StoredPoints node,
+public record NodeState(long newestSampleMillis, long lastSeenMillis, StoredPoints node,
                         long nodeEmittedTimestampMillis, Map<String, PodState> pods) {
 
     public NodeState {

@@ -34,7 +34,7 @@ public final class NodeStateSerde implements Serde<NodeState>, Serializer<NodeSt
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + state.pods().size() * 160);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT_VERSION);
-            out.writeLong(state.lastScrapeTimeMillis());
+            out.writeLong(state.newestSampleMillis());
             out.writeLong(state.lastSeenMillis());
             writePoints(out, state.node());
             out.writeLong(state.nodeEmittedTimestampMillis());
@@ -64,7 +64,7 @@ public final class NodeStateSerde implements Serde<NodeState>, Serializer<NodeSt
             if (version != FORMAT_VERSION) {
                 throw new SerializationException("unknown node state format version " + version);
             }
-            long lastScrapeTimeMillis = in.readLong();
+            long newestSampleMillis = in.readLong();
             long lastSeenMillis = in.readLong();
             StoredPoints node = readPoints(in);
             long nodeEmitted = in.readLong();
@@ -81,7 +81,7 @@ public final class NodeStateSerde implements Serde<NodeState>, Serializer<NodeSt
                 }
                 pods.put(podKey, new PodState(emitted, containers));
             }
-            return new NodeState(lastScrapeTimeMillis, lastSeenMillis, node, nodeEmitted, pods);
+            return new NodeState(newestSampleMillis, lastSeenMillis, node, nodeEmitted, pods);
         } catch (IOException e) {
             throw new SerializationException("corrupt node state", e);
         }

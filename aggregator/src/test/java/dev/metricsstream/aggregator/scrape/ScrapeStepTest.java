@@ -207,4 +207,15 @@ class ScrapeStepTest {
         assertEquals(List.of("side"), duo.value().getContainers().stream().map(c -> c.getName()).toList());
         assertEquals(100_000_000L, duo.value().getContainers().get(0).getCpuNanocores());
     }
+
+    @Test
+    void a_collector_clock_behind_does_not_make_new_samples_look_like_a_replay() {
+        NodeState state = apply(apply(null, scrapeAt(0)).next(), scrapeAt(15)).next();
+        NodeScrape fromLaggingCollector = scrapeAt(30);
+        fromLaggingCollector.setScrapeTimeMillis(T - 60_000); // another collector replica, clock a minute behind
+        ScrapeStep.Result result = apply(state, fromLaggingCollector);
+        assertFalse(result.ignoredAsReplay());
+        assertEquals(3, result.emissions().size());
+        assertEquals(T + 30_000, result.next().newestSampleMillis());
+    }
 }
