@@ -1,0 +1,223 @@
+package dev.metricsstream.gateway.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.metricsstream.avro.NodeMetrics;
+import dev.metricsstream.avro.PodMetrics;
+import dev.metricsstream.gateway.api.ApiStatus;
+import dev.metricsstream.gateway.api.Discovery;
+import dev.metricsstream.gateway.api.MetricsJson;
+import dev.metricsstream.gateway.select.FieldSelector;
+import dev.metricsstream.gateway.select.LabelSelector;
+import dev.metricsstream.gateway.select.SelectorException;
+import dev.metricsstream.gateway.store.Clock;
+import dev.metricsstream.gateway.store.Freshness;
+import dev.metricsstream.gateway.store.MetricsStoreReader;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The Resource Metrics API routes (metrics.k8s.io, every served version) and their discovery documents. Reads the
+ * store at request time, drops what is older than the staleness bound, filters by selectors and streams the list
+ * in metrics-server's order; every failure is a {@code metav1.Status}.
+ */
+public final class MetricsApi {
+    static final String BASE = "/apis/" + Discovery.GROUP;
+    private static final String JSON = "application/json";
+
+    private final MetricsStoreReader store;
+    private final Clock clock;
+    private final Freshness freshness;
+    private final Discovery discovery;
+    private final Counter staleSkipped;
+
+    public MetricsApi(MetricsStoreReader store, Clock clock, Freshness freshness, Discovery discovery,
+            PrometheusRegistry registry) {
+        this.store = store;
+        this.clock = clock;
+        this.freshness = freshness;
+        this.discovery = discovery;
+        this.staleSkipped = Counter.builder().name("metrics_stream_gateway_stale_items_skipped_total")
+                .help("Nodes and pods found in the store but not served because their newest sample is older than "
+                        + "the staleness bound").labelNames("kind").register(registry);
+    }
+
+    public void install(JavalinConfig config) {
+        config.routes.get("/apis", ctx -> json(ctx, discovery::writeGroupList));
+        config.routes.get(BASE, ctx -> json(ctx, discovery::writeGroup));
+        config.routes.get(BASE + "/{version}", ctx -> {
+            String version = servedVersion(ctx);
+            if (version != null) {
+                json(ctx, json -> discovery.writeResourceList(json, version));
+            }
+        });
+        config.routes.get(BASE + "/{version}/nodes", this::listNodes);
+        config.routes.get(BASE + "/{version}/nodes/{name}", this::getNode);
+        config.routes.get(BASE + "/{version}/pods", ctx -> listPods(ctx, null));
+        config.routes.get(BASE + "/{version}/namespaces/{namespace}/pods",
+                ctx -> listPods(ctx, ctx.pathParam("namespace")));
+        config.routes.get(BASE + "/{version}/namespaces/{namespace}/pods/{name}", this::getPod);
+    }
+
+    /** The version from the path, or null after answering 404 as the apiserver does for an unknown version. */
+    private String servedVersion(Context ctx) {
+        String version = ctx.pathParam("version");
+        if (!discovery.serves(version)) {
+            StatusResponses.send(ctx, ApiStatus.pathNotFound());
+            return null;
+        }
+        return version;
+    }
+
+    private static String apiVersion(String version) {
+        return Discovery.GROUP + "/" + version;
+    }
+
+    private void getNode(Context ctx) throws IOException {
+        String version = servedVersion(ctx);
+        if (version == null) {
+            return;
+        }
+        long now = clock.nowMillis();
+        String name = ctx.pathParam("name");
+        Optional<NodeMetrics> node = store.node(name).filter(n -> fresh(n.getTimestampMillis(), now, "node"));
+        if (node.isEmpty()) {
+            StatusResponses.send(ctx, ApiStatus.nodeNotFound(name));
+            return;
+        }
+        json(ctx, json -> MetricsJson.writeNode(json, node.get(), apiVersion(version), now, true));
+    }
+
+    private void getPod(Context ctx) throws IOException {
+        String version = servedVersion(ctx);
+        if (version == null) {
+            return;
+        }
+        long now = clock.nowMillis();
+        String namespace = ctx.pathParam("namespace");
+        String name = ctx.pathParam("name");
+        Optional<PodMetrics> pod = store.pod(namespace, name).filter(p -> fresh(p.getTimestampMillis(), now, "pod"));
+        if (pod.isEmpty()) {
+            StatusResponses.send(ctx, ApiStatus.podNotFound(namespace, name));
+            return;
+        }
+        json(ctx, json -> MetricsJson.writePod(json, pod.get(), apiVersion(version), now, true));
+    }
+
+    private void listNodes(Context ctx) throws IOException {
+        String version = servedVersion(ctx);
+        if (version == null || refuseWatch(ctx, ApiStatus.NODE_RESOURCE)) {
+            return;
+        }
+        Selectors selectors = selectors(ctx);
+        if (selectors == null) {
+            return;
+        }
+        long now = clock.nowMillis();
+        String apiVersion = apiVersion(version);
+        streamList(ctx, MetricsJson.NODE_KIND, apiVersion, json -> store.forEachNode(node -> {
+            if (selectors.fields().matches(node.getNodeName(), null) && selectors.labels().matches(node.getLabels())
+                    && fresh(node.getTimestampMillis(), now, "node")) {
+                write(() -> MetricsJson.writeNode(json, node, apiVersion, now, false));
+            }
+        }));
+    }
+
+    private void listPods(Context ctx, String pathNamespace) throws IOException {
+        String version = servedVersion(ctx);
+        if (version == null || refuseWatch(ctx, ApiStatus.POD_RESOURCE)) {
+            return;
+        }
+        Selectors selectors = selectors(ctx);
+        if (selectors == null) {
+            return;
+        }
+        long now = clock.nowMillis();
+        String apiVersion = apiVersion(version);
+        // a namespace from the path or pinned by the field selector makes it a range scan
+        String namespace = pathNamespace != null ? pathNamespace : selectors.fields().requiredNamespace();
+        streamList(ctx, MetricsJson.POD_KIND, apiVersion, json -> {
+            Consumer<PodMetrics> each = pod -> {
+                if ((pathNamespace == null || pathNamespace.equals(pod.getNamespace()))
+                        && selectors.fields().matches(pod.getName(), pod.getNamespace())
+                        && selectors.labels().matches(pod.getLabels())
+                        && fresh(pod.getTimestampMillis(), now, "pod")) {
+                    write(() -> MetricsJson.writePod(json, pod, apiVersion, now, false));
+                }
+            };
+            if (namespace != null) {
+                store.forEachPodInNamespace(namespace, each);
+            } else {
+                store.forEachPod(each);
+            }
+        });
+    }
+
+    private boolean fresh(long sampleMillis, long nowMillis, String kind) {
+        boolean fresh = freshness.isFresh(sampleMillis, nowMillis);
+        if (!fresh) {
+            staleSkipped.labelValues(kind).inc();
+        }
+        return fresh;
+    }
+
+    private static boolean refuseWatch(Context ctx, String resource) {
+        String watch = ctx.queryParam("watch");
+        if (watch != null && (watch.equals("true") || watch.equals("1"))) {
+            StatusResponses.send(ctx, ApiStatus.methodNotSupported(resource, "watch"));
+            return true;
+        }
+        return false;
+    }
+
+    private record Selectors(LabelSelector labels, FieldSelector fields) {
+    }
+
+    /** Parses both selectors before any byte is written, so a bad one is a clean 400 Status. */
+    private static Selectors selectors(Context ctx) {
+        try {
+            return new Selectors(LabelSelector.parse(ctx.queryParam("labelSelector")),
+                    FieldSelector.parse(ctx.queryParam("fieldSelector")));
+        } catch (SelectorException e) {
+            StatusResponses.send(ctx, ApiStatus.badRequest(e.getMessage()));
+            return null;
+        }
+    }
+
+    interface JsonBody {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    interface IoAction {
+        void run() throws IOException;
+    }
+
+    private static void write(IoAction action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void streamList(Context ctx, String kind, String apiVersion, JsonBody items) throws IOException {
+        json(ctx, json -> {
+            MetricsJson.startList(json, kind, apiVersion);
+            items.write(json);
+            MetricsJson.endList(json);
+        });
+    }
+
+    static void json(Context ctx, JsonBody body) throws IOException {
+        try (OutputStream out = ResponseBodies.open(ctx, 200, JSON); JsonGenerator json = MetricsJson.generator(out)) {
+            body.write(json);
+            json.writeRaw('\n');
+        }
+    }
+}
