@@ -1,6 +1,8 @@
 package dev.metricsstream.gateway;
 
 import dev.metricsstream.common.config.EnvReader;
+import dev.metricsstream.gateway.store.StoreTopology;
+import dev.metricsstream.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +52,7 @@ public record GatewayConfig(
         EnvReader reader = new EnvReader(env);
         String bootstrap = reader.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
         Map<String, String> kafka = reader.kafkaClientProperties("KAFKA_", OWN_KAFKA_KEYS);
-        String prefix = reader.string("TOPIC_PREFIX", "");
+        String prefix = reader.parsed("TOPIC_PREFIX", "", value -> Topics.withPrefix(value).prefix());
         String applicationId = reader.string("APPLICATION_ID", "metrics-stream-gateway");
         Path stateDir = reader.path("STATE_DIR", null);
         String bind = reader.string("BIND_ADDRESS", "0.0.0.0");
@@ -74,19 +76,14 @@ public record GatewayConfig(
         return preferredVersion.equals("v1") ? List.of("v1", "v1beta1") : List.of("v1beta1", "v1");
     }
 
-    public String nodeMetricsTopic() {
-        return topicPrefix + "node-metrics";
+    /** The topics the gateway reads (the schemas module's declarations, with the prefix). */
+    public Topics topics() {
+        return Topics.withPrefix(topicPrefix);
     }
 
-    public String podMetricsTopic() {
-        return topicPrefix + "pod-metrics";
-    }
-
-    public String nodeWindowsTopic() {
-        return topicPrefix + "node-metrics-windows";
-    }
-
-    public String podWindowsTopic() {
-        return topicPrefix + "pod-metrics-windows";
+    public StoreTopology.Topics storeTopics() {
+        Topics topics = topics();
+        return new StoreTopology.Topics(topics.nodeMetrics().name(), topics.podMetrics().name(),
+                topics.nodeMetricsWindows().name(), topics.podMetricsWindows().name());
     }
 }

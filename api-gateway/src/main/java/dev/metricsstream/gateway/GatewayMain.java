@@ -35,8 +35,7 @@ public final class GatewayMain implements AutoCloseable {
         PrometheusRegistry registry = ProcessMetrics.newRegistryWithJvmMetrics();
         Clock clock = Clock.system();
         StoreMetrics storeMetrics = new StoreMetrics(registry);
-        StoreTopology.Topics topics = new StoreTopology.Topics(config.nodeMetricsTopic(), config.podMetricsTopic(),
-                config.nodeWindowsTopic(), config.podWindowsTopic());
+        StoreTopology.Topics topics = config.storeTopics();
         KafkaMetricsStore store = new KafkaMetricsStore(StoreTopology.build(topics, storeMetrics), streamsProperties(config));
         storeMetrics.registerGauges(registry, store, clock, store::globalConsumerLagRecords);
         Health health = new Health().addLiveness(store.liveness()).addReadiness(store.readiness());

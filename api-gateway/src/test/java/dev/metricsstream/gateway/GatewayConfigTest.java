@@ -23,7 +23,7 @@ class GatewayConfigTest {
         assertNull(config.tlsCertDir());
         assertEquals(Duration.ofSeconds(45), config.stalenessBound());
         assertEquals(List.of("v1beta1", "v1"), config.versionsPreferredFirst());
-        assertEquals("node-metrics", config.nodeMetricsTopic());
+        assertEquals("node-metrics", config.storeTopics().nodeMetrics());
     }
 
     @Test
@@ -36,7 +36,7 @@ class GatewayConfigTest {
                 Map.entry("POD_NAMESPACE", "monitoring")));
 
         assertEquals(Map.of("security.protocol", "SSL"), config.kafkaClientProperties());
-        assertEquals("prod.pod-metrics-windows", config.podWindowsTopic());
+        assertEquals("prod.pod-metrics-windows", config.storeTopics().podWindows());
         assertEquals(Path.of("/certs"), config.tlsCertDir());
         assertEquals(8080, config.httpPort());
         assertEquals(Duration.ofMinutes(1), config.stalenessBound());
@@ -47,8 +47,8 @@ class GatewayConfigTest {
     @Test
     void reports_every_problem_at_once() {
         ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.fromEnv(Map.of(
-                "HTTPS_PORT", "99999", "STALENESS_BOUND", "soon", "PREFERRED_VERSION", "v2")));
+                "HTTPS_PORT", "99999", "STALENESS_BOUND", "soon", "PREFERRED_VERSION", "v2", "TOPIC_PREFIX", "bad prefix!")));
 
-        assertEquals(3, e.problems().size(), e.problems().toString());
+        assertEquals(4, e.problems().size(), e.problems().toString());
     }
 }

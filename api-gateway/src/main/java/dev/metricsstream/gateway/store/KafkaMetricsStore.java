@@ -4,7 +4,6 @@ import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.common.health.HealthCheck;
-import java.io.IOException;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -101,16 +100,16 @@ public final class KafkaMetricsStore implements MetricsStoreReader, AutoCloseabl
     }
 
     private interface Decoder<T> {
-        T decode(byte[] bytes) throws IOException;
+        T decode(String storeName, byte[] bytes);
     }
 
-    private static <T> Optional<T> decode(byte[] bytes, Decoder<T> decoder) {
+    private static <T> Optional<T> decode(String storeName, byte[] bytes, Decoder<T> decoder) {
         if (bytes == null) {
             return Optional.empty();
         }
         try {
-            return Optional.of(decoder.decode(bytes));
-        } catch (IOException | RuntimeException e) {
+            return Optional.of(decoder.decode(storeName, bytes));
+        } catch (RuntimeException e) {
             // the loaders only store what decodes; this would be a bug, not bad input
             LOG.atWarn().setCause(e).log("stored record does not decode");
             return Optional.empty();
@@ -119,7 +118,7 @@ public final class KafkaMetricsStore implements MetricsStoreReader, AutoCloseabl
 
     private <T> Optional<T> get(String storeName, String key, Decoder<T> decoder) {
         try {
-            return decode(store(storeName).get(key), decoder);
+            return decode(storeName, store(storeName).get(key), decoder);
         } catch (InvalidStateStoreException e) {
             return Optional.empty();
         }
@@ -136,7 +135,7 @@ public final class KafkaMetricsStore implements MetricsStoreReader, AutoCloseabl
                      prefix == null ? store.all() : store.prefixScan(prefix, new StringSerializer())) {
             while (iterator.hasNext()) {
                 KeyValue<String, byte[]> entry = iterator.next();
-                decode(entry.value, decoder).ifPresent(action);
+                decode(storeName, entry.value, decoder).ifPresent(action);
             }
         }
     }

@@ -65,7 +65,8 @@ public final class StoreMetrics implements LoadListener {
 
     @Override
     public void dropped(String topic, String key, String reason) {
-        String shortReason = reason.startsWith("undecodable") ? "undecodable" : reason;
+        int colon = reason.indexOf(':');
+        String shortReason = colon < 0 ? reason : reason.substring(0, colon);
         dropped.labelValues(topic, shortReason).inc();
         LOG.atWarn().addKeyValue("source", topic).addKeyValue("key", key).addKeyValue("reason", reason)
                 .log("record dropped");

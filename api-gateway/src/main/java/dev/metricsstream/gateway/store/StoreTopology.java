@@ -3,8 +3,8 @@ package dev.metricsstream.gateway.store;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
-import java.io.IOException;
-import org.apache.avro.AvroRuntimeException;
+import dev.metricsstream.schemas.PodKey;
+import dev.metricsstream.schemas.RecordDecodingException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -85,12 +85,12 @@ public final class StoreTopology {
             }
             try {
                 load(record.key(), record.value());
-            } catch (IOException | AvroRuntimeException | IllegalArgumentException e) {
-                listener.dropped(topic, record.key(), "undecodable: " + e.getMessage());
+            } catch (RecordDecodingException e) {
+                listener.dropped(topic, record.key(), e.reason().label() + ": " + e.getMessage());
             }
         }
 
-        abstract void load(String key, byte[] value) throws IOException;
+        abstract void load(String key, byte[] value);
     }
 
     private static final class NodeLoader extends Loader {
@@ -99,12 +99,12 @@ public final class StoreTopology {
         }
 
         @Override
-        void load(String key, byte[] value) throws IOException {
+        void load(String key, byte[] value) {
             if (value == null) {
                 store.delete(key);
                 return;
             }
-            NodeMetrics node = RecordCodec.node(value);
+            NodeMetrics node = RecordCodec.node(topic, value);
             if (!node.getNodeName().equals(key)) {
                 listener.dropped(topic, key, "key-mismatch");
                 return;
@@ -120,18 +120,20 @@ public final class StoreTopology {
         }
 
         @Override
-        void load(String key, byte[] value) throws IOException {
-            int slash = key.indexOf('/');
-            if (slash <= 0 || slash == key.length() - 1) {
+        void load(String key, byte[] value) {
+            PodKey podKey;
+            try {
+                podKey = PodKey.parse(key);
+            } catch (IllegalArgumentException e) {
                 listener.dropped(topic, key, "key-not-namespace/name");
                 return;
             }
-            String storeKey = StoreKeys.pod(key.substring(0, slash), key.substring(slash + 1));
+            String storeKey = StoreKeys.pod(podKey.namespace(), podKey.name());
             if (value == null) {
                 store.delete(storeKey);
                 return;
             }
-            PodMetrics pod = RecordCodec.pod(value);
+            PodMetrics pod = RecordCodec.pod(topic, value);
             if (!StoreKeys.pod(pod.getNamespace(), pod.getName()).equals(storeKey)) {
                 listener.dropped(topic, key, "key-mismatch");
                 return;
@@ -148,15 +150,15 @@ public final class StoreTopology {
         }
 
         @Override
-        void load(String key, byte[] value) throws IOException {
+        void load(String key, byte[] value) {
             if (value == null) {
                 return;
             }
-            MetricsWindow window = RecordCodec.window(value);
+            MetricsWindow window = RecordCodec.window(topic, value);
             String storeKey = StoreKeys.window(window.getEntityKind().name(), window.getEntity(),
                     window.getWindowSizeMillis());
             byte[] current = store.get(storeKey);
-            if (current == null || RecordCodec.window(current).getWindowStartMillis() <= window.getWindowStartMillis()) {
+            if (current == null || RecordCodec.window(topic, current).getWindowStartMillis() <= window.getWindowStartMillis()) {
                 store.put(storeKey, value);
             }
         }
