@@ -24,8 +24,15 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.CRL;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -129,14 +136,23 @@ public final class GatewayApp {
     }
 
     private static ServerConnector httpsConnector(Server server, HttpConfiguration httpConfig, Serving serving) {
-        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        SslContextFactory.Server ssl = new SslContextFactory.Server() {
+            /**
+             * Accept any client certificate at the TLS layer and advertise no acceptable CAs: a Go client (the
+             * kube-aggregator) only sends its front-proxy certificate when the server's CA list is empty or names
+             * its issuer, and the JDK's default list (every public root) names neither. Whether a presented chain
+             * is trusted is the auth filter's decision (issue 6), as in k8s.io/apiserver.
+             */
+            @Override
+            protected TrustManager[] getTrustManagers(KeyStore trustStore, Collection<? extends CRL> crls) {
+                return new TrustManager[] {new AcceptAnyClientCertificate()};
+            }
+        };
         ssl.setKeyStore(serving.tls().keyStore());
         ssl.setKeyStorePassword(new String(TlsMaterial.KEYSTORE_PASSWORD));
         // the front-proxy (kube-aggregator) presents a client certificate; probes and direct clients do not
         ssl.setWantClientAuth(true);
         ssl.setNeedClientAuth(false);
-        // client certificates from any CA reach the auth filter, which decides (issue 6)
-        ssl.setTrustAll(true);
         ssl.setSniRequired(false);
         HttpConfiguration https = new HttpConfiguration(httpConfig);
         SecureRequestCustomizer customizer = new SecureRequestCustomizer();
@@ -147,6 +163,23 @@ public final class GatewayApp {
         connector.setHost(serving.bindAddress());
         connector.setPort(serving.httpsPort());
         return connector;
+    }
+
+    /** Trusts any client chain and names no acceptable issuers (see {@link #httpsConnector}). */
+    private static final class AcceptAnyClientCertificate implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("the gateway does not make outgoing TLS connections with this context");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
     }
 
     private static void writeUsage(Context ctx, UsageExposition usage, Clock clock) throws Exception {
