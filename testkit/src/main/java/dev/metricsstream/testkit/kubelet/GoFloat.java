@@ -62,15 +62,29 @@ final class GoFloat {
         return out.toString();
     }
 
-    /** The shortest decimal that parses back to {@code value}, closest to it among those of that length. */
+    /**
+     * The shortest decimal that parses back to {@code value}, closest to it among those of that length. Rounding the
+     * exact binary value to p digits round-trips for every p at or above the shortest length (17 always does), so
+     * the shortest length is found by binary search.
+     */
     private static BigDecimal shortest(double value) {
         BigDecimal exact = new BigDecimal(value);
-        for (int precision = 1; precision < 17; precision++) {
-            BigDecimal rounded = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
+        int low = 1;
+        int high = 17;
+        BigDecimal best = exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            BigDecimal rounded = exact.round(new MathContext(mid, RoundingMode.HALF_EVEN));
             if (rounded.doubleValue() == value) {
-                return rounded.stripTrailingZeros();
+                best = rounded;
+                high = mid;
+            } else {
+                low = mid + 1;
             }
         }
-        return exact.round(new MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+        if (low == 17 || best.precision() > low) {
+            best = exact.round(new MathContext(low, RoundingMode.HALF_EVEN));
+        }
+        return best.stripTrailingZeros();
     }
 }

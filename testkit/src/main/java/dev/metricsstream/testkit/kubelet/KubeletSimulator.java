@@ -64,6 +64,7 @@ public final class KubeletSimulator implements AutoCloseable {
     private final boolean wholeSecondSamples;
     private final double memoryJitter;
     private final InetAddress bindAddress;
+    private final int basePort;
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
     private final TlsMaterial tls;
     private ExecutorService executor;
@@ -79,11 +80,14 @@ public final class KubeletSimulator implements AutoCloseable {
         this.wholeSecondSamples = b.wholeSecondSamples;
         this.memoryJitter = b.memoryJitter;
         this.bindAddress = b.bindAddress;
+        this.basePort = b.basePort;
         List<String> names = new ArrayList<>();
         for (int i = 0; i < b.nodes; i++) {
             names.add(b.nodeNamePrefix + (i + 1));
         }
-        this.tls = b.tls ? TlsMaterial.generate(names) : null;
+        List<String> certificateNames = new ArrayList<>(names);
+        certificateNames.addAll(b.certificateNames);
+        this.tls = b.tls ? TlsMaterial.generate(certificateNames) : null;
         long now = clock.instant().toEpochMilli();
         SplittableRandom random = new SplittableRandom(Mix.of(seed, "nodes"));
         for (int i = 0; i < names.size(); i++) {
@@ -113,7 +117,8 @@ public final class KubeletSimulator implements AutoCloseable {
         }
         executor = Executors.newCachedThreadPool(new DaemonThreads());
         for (SimNode node : nodes.values()) {
-            NodeServer server = new NodeServer(node, this, bindAddress, tls, executor);
+            int port = basePort == 0 ? 0 : basePort + node.index();
+            NodeServer server = new NodeServer(node, this, bindAddress, port, tls, executor);
             node.attach(server);
             if (node.mode() != NodeMode.DOWN) {
                 server.listen();
@@ -289,6 +294,8 @@ public final class KubeletSimulator implements AutoCloseable {
         private double memoryJitter = 0.05;
         private String nodeNamePrefix = "sim-worker-";
         private InetAddress bindAddress;
+        private int basePort;
+        private final List<String> certificateNames = new ArrayList<>();
 
         private Builder() {
             try {
@@ -382,9 +389,27 @@ public final class KubeletSimulator implements AutoCloseable {
             return this;
         }
 
-        /** Address to listen on (default 127.0.0.1). */
+        /** Address to listen on (default 127.0.0.1; with 0.0.0.0 the base URLs still name 127.0.0.1). */
         public Builder bindAddress(InetAddress address) {
             this.bindAddress = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /**
+         * Fixed ports: node i (0-based) listens on {@code basePort + i} (default 0: each node gets a free port).
+         * For docker-compose and demos; tests should keep free ports.
+         */
+        public Builder basePort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("basePort must be within 0..65535: " + port);
+            }
+            this.basePort = port;
+            return this;
+        }
+
+        /** Extra DNS names for the serving certificate (e.g. a docker-compose service name). */
+        public Builder certificateNames(String... dnsNames) {
+            this.certificateNames.addAll(List.of(dnsNames));
             return this;
         }
 

@@ -38,10 +38,12 @@ final class NodeServer {
     private HttpServer server;
     private int port;
 
-    NodeServer(SimNode node, KubeletSimulator sim, InetAddress bindAddress, TlsMaterial tls, ExecutorService executor) {
+    NodeServer(SimNode node, KubeletSimulator sim, InetAddress bindAddress, int port, TlsMaterial tls,
+            ExecutorService executor) {
         this.node = node;
         this.sim = sim;
         this.bindAddress = bindAddress;
+        this.port = port;
         this.tls = tls;
         this.executor = executor;
     }
@@ -85,7 +87,7 @@ final class NodeServer {
     }
 
     String baseUrl() {
-        String host = bindAddress.getHostAddress();
+        String host = bindAddress.isAnyLocalAddress() ? "127.0.0.1" : bindAddress.getHostAddress();
         if (host.contains(":")) {
             host = "[" + host + "]";
         }

@@ -25,8 +25,6 @@ public final class SimNode {
     /** Working set of a pod's sandbox (pause) process, added to the pod cgroup. */
     static final long PAUSE_CONTAINER_BYTES = 1_003_520L;
 
-    private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-
     private final KubeletSimulator sim;
     private final String name;
     private final int index;
@@ -284,9 +282,6 @@ public final class SimNode {
 
     // ----- package-private -----
 
-    KubeletSimulator sim() {
-        return sim;
-    }
 
     int index() {
         return index;
@@ -381,18 +376,7 @@ public final class SimNode {
         return sb.toString();
     }
 
-    /** Kubernetes' name suffix alphabet (no vowels, no ambiguous digits), as in {@code coredns-558bd4d5db-4dpjz}. */
-    String randomSuffix(int length) {
-        StringBuilder sb = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            sb.append(SUFFIX_ALPHABET.charAt(random.nextInt(SUFFIX_ALPHABET.length())));
-        }
-        return sb.toString();
-    }
 
-    SplittableRandom random() {
-        return random;
-    }
 
     /** Memory varies deterministically around {@code level}: ± the simulator's jitter, in whole pages. */
     long jitter(long level, String key, long sampleMillis) {

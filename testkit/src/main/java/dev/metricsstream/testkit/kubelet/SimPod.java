@@ -34,7 +34,6 @@ public final class SimPod {
 
     private PodPhase phase = PodPhase.PENDING;
     private long runningSinceMillis;
-    private long succeededMillis;
 
     /** Who created the pod: kind (ReplicaSet, StatefulSet, DaemonSet) and name, or null for a bare pod. */
     record Owner(String kind, String name, String uid) {
@@ -145,7 +144,6 @@ public final class SimPod {
                 for (SimContainer c : containers) {
                     c.stopAt(now);
                 }
-                succeededMillis = now;
                 phase = PodPhase.SUCCEEDED;
             } else {
                 throw new IllegalStateException("pod " + this + " cannot go from " + phase + " to " + next);
@@ -210,9 +208,6 @@ public final class SimPod {
         return runningSinceMillis;
     }
 
-    long succeededMillis() {
-        return succeededMillis;
-    }
 
     String podIp() {
         return podIp;

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -100,6 +101,31 @@ class KubeletSimulatorAccessTest {
                 "the other node still answers");
         node.setMode(NodeMode.OK);
         assertEquals(200, send(trusting, request("/metrics/resource", "s3cret")).statusCode());
+    }
+
+    @Test
+    void a_response_delay_longer_than_the_client_timeout_makes_it_time_out() throws Exception {
+        node.setResponseDelay(Duration.ofSeconds(3));
+        try {
+            HttpRequest request = HttpRequest.newBuilder(node.uri("/healthz")).timeout(Duration.ofSeconds(1))
+                    .header("Authorization", "Bearer s3cret").build();
+            assertThrows(HttpTimeoutException.class,
+                    () -> trusting.send(request, HttpResponse.BodyHandlers.ofString()));
+        } finally {
+            node.setResponseDelay(Duration.ZERO);
+        }
+        assertEquals(200, send(trusting, request("/healthz", "s3cret")).statusCode());
+    }
+
+    @Test
+    void fixed_ports_put_node_i_on_base_port_plus_i() throws Exception {
+        int base = twoFreeConsecutivePorts();
+        try (KubeletSimulator fixed = KubeletSimulator.builder().nodes(2).podsPerNode(1).tls(false).basePort(base)
+                .build().start()) {
+            assertEquals(base, fixed.nodes().get(0).port());
+            assertEquals(base + 1, fixed.nodes().get(1).port());
+            assertEquals("ok", new Scraper(fixed).body(fixed.nodes().get(1), "/healthz"));
+        }
     }
 
     @Test
@@ -203,6 +229,22 @@ class KubeletSimulatorAccessTest {
             assertThrows(ConnectException.class, () -> plain.send(HttpRequest.newBuilder(n.uri("/healthz")).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
+    }
+
+    private static int twoFreeConsecutivePorts() throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (ServerSocket first = new ServerSocket(0)) {
+                int port = first.getLocalPort();
+                if (port < 65535) {
+                    try (ServerSocket second = new ServerSocket(port + 1)) {
+                        return port;
+                    } catch (IOException taken) {
+                        // try another pair
+                    }
+                }
+            }
+        }
+        throw new IOException("no two consecutive free ports found");
     }
 
     private static HttpRequest request(String path, String token) {
