@@ -11,9 +11,12 @@ import dev.metricsstream.gateway.tls.TlsMaterial;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +39,9 @@ public final class GatewayMain implements AutoCloseable {
         Clock clock = Clock.system();
         StoreMetrics storeMetrics = new StoreMetrics(registry);
         StoreTopology.Topics topics = config.storeTopics();
-        KafkaMetricsStore store = new KafkaMetricsStore(StoreTopology.build(topics, storeMetrics), streamsProperties(config));
+        KafkaMetricsStore store = new KafkaMetricsStore(StoreTopology.build(topics, storeMetrics),
+                streamsProperties(config), adminConfig(config), List.of(topics.nodeMetrics(), topics.podMetrics(),
+                        topics.nodeWindows(), topics.podWindows()));
         storeMetrics.registerGauges(registry, store, clock, store::globalConsumerLagRecords);
         Health health = new Health().addLiveness(store.liveness()).addReadiness(store.readiness());
 
@@ -64,6 +69,13 @@ public final class GatewayMain implements AutoCloseable {
         properties.put(StreamsConfig.STATE_DIR_CONFIG, (config.stateDir() != null ? config.stateDir()
                 : Files.createTempDirectory("metrics-stream-gateway")).toString());
         return properties;
+    }
+
+    static Map<String, Object> adminConfig(GatewayConfig config) {
+        Map<String, Object> admin = new HashMap<>(config.kafkaClientProperties());
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        admin.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-topic-wait");
+        return admin;
     }
 
     public GatewayServer server() {

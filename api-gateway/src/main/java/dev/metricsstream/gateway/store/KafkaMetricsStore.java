@@ -4,11 +4,18 @@ import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.common.health.HealthCheck;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
@@ -37,8 +44,21 @@ public final class KafkaMetricsStore implements MetricsStoreReader, AutoCloseabl
     private final Set<TopicPartition> restoring = ConcurrentHashMap.newKeySet();
     private final Set<TopicPartition> restored = ConcurrentHashMap.newKeySet();
 
-    public KafkaMetricsStore(Topology topology, Properties streamsProperties) {
+    private final Map<String, Object> adminConfig;
+    private final List<String> sourceTopics;
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private volatile String waitingFor = "not started";
+    private Thread starter;
+
+    /**
+     * @param adminConfig  settings for the admin client that waits for the source topics (bootstrap, security)
+     * @param sourceTopics the topics the global stores read; loading starts once all of them exist
+     */
+    public KafkaMetricsStore(Topology topology, Properties streamsProperties, Map<String, Object> adminConfig,
+            List<String> sourceTopics) {
         this.streams = new KafkaStreams(topology, streamsProperties);
+        this.adminConfig = Map.copyOf(adminConfig);
+        this.sourceTopics = List.copyOf(sourceTopics);
         streams.setGlobalStateRestoreListener(new RestoreProgress());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.atError().setCause(e).log("Kafka Streams thread failed; the gateway stops being live");
@@ -46,9 +66,54 @@ public final class KafkaMetricsStore implements MetricsStoreReader, AutoCloseabl
         });
     }
 
-    /** Starts loading; returns at once or after the global stores are restored, depending on the Kafka version. */
-    public void start() {
-        streams.start();
+    /**
+     * Starts loading in the background and returns at once: first waits (as long as it takes, until closed) for
+     * Kafka to answer and every source topic to exist, then starts Kafka Streams. {@code KafkaStreams.start()}
+     * blocks until the global stores are restored, cannot be interrupted and, with Kafka away, fails the global
+     * thread after {@code task.timeout.ms}; waiting for the topics first keeps a gateway that starts before Kafka
+     * alive, answering probes ("not ready: waiting for ...") and stoppable.
+     */
+    public synchronized void start() {
+        waitingFor = "Kafka and the topics " + sourceTopics;
+        starter = new Thread(() -> {
+            if (!awaitSourceTopics()) {
+                return;
+            }
+            try {
+                waitingFor = "global stores to restore";
+                streams.start();
+            } catch (RuntimeException e) {
+                LOG.atError().setCause(e).log("Kafka Streams did not start");
+            }
+        }, "gateway-store-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private boolean awaitSourceTopics() {
+        boolean logged = false;
+        try (Admin admin = Admin.create(adminConfig)) {
+            while (closing.getCount() > 0) {
+                try {
+                    admin.describeTopics(sourceTopics).allTopicNames().get(10, TimeUnit.SECONDS);
+                    return true;
+                } catch (ExecutionException | TimeoutException e) {
+                    Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                    waitingFor = "Kafka and the topics " + sourceTopics + " (" + cause.getClass().getSimpleName() + ": "
+                            + cause.getMessage() + ")";
+                    if (!logged) {
+                        LOG.atWarn().addKeyValue("reason", cause.getMessage()).log("waiting for Kafka and the source topics");
+                        logged = true;
+                    }
+                }
+                if (closing.await(2, TimeUnit.SECONDS)) {
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
     }
 
     public KafkaStreams.State state() {
@@ -65,15 +130,15 @@ public final class KafkaMetricsStore implements MetricsStoreReader, AutoCloseabl
             if (state == KafkaStreams.State.RUNNING) {
                 return HealthCheck.Result.passed();
             }
-            return HealthCheck.Result.failed("Kafka Streams is " + state + "; " + restored.size() + " partitions restored, "
-                    + restoring.size() + " restoring");
+            return HealthCheck.Result.failed("waiting for " + waitingFor + " (Kafka Streams " + state + "; "
+                    + restored.size() + " partitions restored, " + restoring.size() + " restoring)");
         });
     }
 
     /** Live unless Kafka Streams has failed for good. */
     public HealthCheck liveness() {
         return HealthCheck.of("kafka-streams", () -> switch (streams.state()) {
-            case ERROR, PENDING_ERROR, NOT_RUNNING, PENDING_SHUTDOWN ->
+            case ERROR, PENDING_ERROR ->
                     HealthCheck.Result.failed("Kafka Streams is " + streams.state());
             default -> HealthCheck.Result.passed();
         });
@@ -196,6 +261,7 @@ public final class KafkaMetricsStore implements MetricsStoreReader, AutoCloseabl
 
     @Override
     public void close() {
+        closing.countDown();
         streams.close(java.time.Duration.ofSeconds(10));
     }
 
