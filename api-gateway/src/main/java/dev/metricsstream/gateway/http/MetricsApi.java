@@ -81,7 +81,7 @@ public final class MetricsApi {
 
     private void getNode(Context ctx) throws IOException {
         String version = servedVersion(ctx);
-        if (version == null) {
+        if (version == null || refuseWatch(ctx, ApiStatus.NODE_RESOURCE)) {
             return;
         }
         long now = clock.nowMillis();
@@ -96,7 +96,7 @@ public final class MetricsApi {
 
     private void getPod(Context ctx) throws IOException {
         String version = servedVersion(ctx);
-        if (version == null) {
+        if (version == null || refuseWatch(ctx, ApiStatus.POD_RESOURCE)) {
             return;
         }
         long now = clock.nowMillis();

@@ -168,6 +168,7 @@ class GatewayHttpTest {
         HttpResponse<String> watch = gateway.get("/apis/metrics.k8s.io/v1beta1/pods?watch=true");
         assertEquals(405, watch.statusCode());
         assertEquals("MethodNotAllowed", json(watch).get("reason").asText());
+        assertEquals(405, gateway.get("/apis/metrics.k8s.io/v1beta1/nodes/node-a?watch=1").statusCode());
         HttpResponse<String> list = gateway.get("/apis/metrics.k8s.io/v1beta1/nodes?resourceVersion=0&limit=1");
         assertEquals(200, list.statusCode());
         assertEquals(2, json(list).get("items").size());
@@ -200,6 +201,8 @@ class GatewayHttpTest {
         assertEquals("metrics.k8s.io/v1", v1.get("groupVersion").asText());
         assertEquals("PodMetrics", v1.at("/resources/1/kind").asText());
         assertEquals(404, gateway.get("/apis/metrics.k8s.io/v2").statusCode());
+        // what `kubectl get --raw /apis/metrics.k8s.io/v1beta1/` asks for
+        assertEquals("APIResourceList", json(gateway.get("/apis/metrics.k8s.io/v1beta1/")).get("kind").asText());
     }
 
     @Test
