@@ -159,6 +159,8 @@ class GatewayKafkaIT {
         assertTrue(metrics.contains("metrics_stream_gateway_records_dropped_total{reason=\"bad-header\",topic=\""
                 + topics.podMetrics().name() + "\"} 1.0"), metrics);
         assertTrue(metrics.contains("metrics_stream_gateway_store_entries{store=\"pods\"} 2.0"), metrics);
+        assertTrue(metrics.contains("metrics_stream_gateway_newest_sample_age_seconds{kind=\"pod\"}"), metrics);
+        assertTrue(metrics.contains("metrics_stream_gateway_newest_sample_age_seconds{kind=\"node\"}"), metrics);
     }
 
     @Test
