@@ -1,9 +1,11 @@
 package dev.metricsstream.gateway;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.metricsstream.common.health.Health;
 import dev.metricsstream.common.ops.OpsRoutes;
 import dev.metricsstream.gateway.api.ApiStatus;
 import dev.metricsstream.gateway.api.Discovery;
+import dev.metricsstream.gateway.api.MetricsJson;
 import dev.metricsstream.gateway.api.OpenApi;
 import dev.metricsstream.gateway.http.MetricsApi;
 import dev.metricsstream.gateway.http.RequestMetrics;
@@ -20,8 +22,11 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
@@ -191,11 +196,11 @@ public final class GatewayApp {
     }
 
     private static byte[] versionJson(VersionInfo version) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (com.fasterxml.jackson.core.JsonGenerator json = dev.metricsstream.gateway.api.MetricsJson.generator(out)) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = MetricsJson.generator(out)) {
             version.write(json);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }

@@ -1,13 +1,16 @@
 package dev.metricsstream.gateway.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The OpenAPI documents a kube-aggregator downloads from an APIService backend: {@code /openapi/v2} (Swagger 2.0)
@@ -24,7 +27,7 @@ public final class OpenApi {
     private final byte[] v2;
     private final byte[] v3Index;
     private final List<String> versions;
-    private final java.util.Map<String, byte[]> v3Documents = new java.util.HashMap<>();
+    private final Map<String, byte[]> v3Documents = new HashMap<>();
 
     public OpenApi(List<String> versions, String gatewayVersion) {
         this.versions = List.copyOf(versions);
@@ -180,7 +183,7 @@ public final class OpenApi {
                     ref, "ListMeta");
             list.withArray("required").add("items");
             ((ObjectNode) list.get("properties")).putObject("items").put("type", "array")
-                    .put("description", "List of " + kind.toLowerCase(java.util.Locale.ROOT).replace("metrics", "") + " metrics.")
+                    .put("description", "List of " + kind.toLowerCase(Locale.ROOT).replace("metrics", "") + " metrics.")
                     .putObject("items").put("$ref", ref + definitionName(version, kind));
         }
     }
@@ -230,7 +233,7 @@ public final class OpenApi {
     private static byte[] bytes(ObjectNode node) {
         try {
             return MAPPER.writeValueAsBytes(node);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -242,9 +245,5 @@ public final class OpenApi {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

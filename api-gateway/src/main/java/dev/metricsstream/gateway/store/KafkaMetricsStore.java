@@ -4,6 +4,7 @@ import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.common.health.HealthCheck;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -48,7 +50,6 @@ public final class KafkaMetricsStore implements MetricsStoreReader, AutoCloseabl
     private final List<String> sourceTopics;
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile String waitingFor = "not started";
-    private Thread starter;
 
     /**
      * @param adminConfig  settings for the admin client that waits for the source topics (bootstrap, security)
@@ -62,7 +63,7 @@ public final class KafkaMetricsStore implements MetricsStoreReader, AutoCloseabl
         streams.setGlobalStateRestoreListener(new RestoreProgress());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.atError().setCause(e).log("Kafka Streams thread failed; the gateway stops being live");
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
     }
 
@@ -75,7 +76,7 @@ public final class KafkaMetricsStore implements MetricsStoreReader, AutoCloseabl
      */
     public synchronized void start() {
         waitingFor = "Kafka and the topics " + sourceTopics;
-        starter = new Thread(() -> {
+        Thread starter = new Thread(() -> {
             if (!awaitSourceTopics()) {
                 return;
             }
@@ -147,7 +148,7 @@ public final class KafkaMetricsStore implements MetricsStoreReader, AutoCloseabl
     /** The largest record lag of the global consumer (records behind the end of its partitions), or NaN. */
     public double globalConsumerLagRecords() {
         double lag = Double.NaN;
-        for (java.util.Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
+        for (Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
             MetricName name = entry.getKey();
             if (name.name().equals("records-lag-max") && name.group().equals("consumer-fetch-manager-metrics")
                     && name.tags().getOrDefault("client-id", "").contains("global")) {
@@ -262,7 +263,7 @@ public final class KafkaMetricsStore implements MetricsStoreReader, AutoCloseabl
     @Override
     public void close() {
         closing.countDown();
-        streams.close(java.time.Duration.ofSeconds(10));
+        streams.close(Duration.ofSeconds(10));
     }
 
     /** Logs restore progress and remembers which partitions are done (shown by the readiness check). */

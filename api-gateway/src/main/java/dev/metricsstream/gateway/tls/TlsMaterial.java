@@ -2,6 +2,7 @@ package dev.metricsstream.gateway.tls;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,7 +78,7 @@ public final class TlsMaterial {
     /** The certificate as PEM (for a kubeconfig's certificate-authority-data or a trust store). */
     public String certificatePem() {
         StringBuilder pem = new StringBuilder();
-        try (java.io.StringWriter out = new java.io.StringWriter(); JcaPEMWriter writer = new JcaPEMWriter(out)) {
+        try (StringWriter out = new StringWriter(); JcaPEMWriter writer = new JcaPEMWriter(out)) {
             writer.writeObject(certificate());
             writer.flush();
             pem.append(out);
