@@ -83,7 +83,7 @@ public final class MetricsJson {
     }
 
     /** ObjectMeta in Go field order: name, namespace, creationTimestamp, labels. */
-    private static void writeMetadata(JsonGenerator json, String name, String namespace, Map<String, String> labels,
+    static void writeMetadata(JsonGenerator json, String name, String namespace, Map<String, String> labels,
             long requestMillis) throws IOException {
         json.writeObjectFieldStart("metadata");
         json.writeStringField("name", name);

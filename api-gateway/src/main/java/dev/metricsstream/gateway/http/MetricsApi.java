@@ -6,6 +6,7 @@ import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.gateway.api.ApiStatus;
 import dev.metricsstream.gateway.api.Discovery;
 import dev.metricsstream.gateway.api.MetricsJson;
+import dev.metricsstream.gateway.api.TableJson;
 import dev.metricsstream.gateway.select.FieldSelector;
 import dev.metricsstream.gateway.select.LabelSelector;
 import dev.metricsstream.gateway.select.SelectorException;
@@ -91,6 +92,15 @@ public final class MetricsApi {
             StatusResponses.send(ctx, ApiStatus.nodeNotFound(name));
             return;
         }
+        TableJson.Request table = tableRequest(ctx);
+        if (table != null) {
+            json(ctx, tableContentType(table), json -> {
+                TableJson.start(json, table);
+                TableJson.nodeRow(json, node.get(), table, apiVersion(version), now);
+                TableJson.end(json);
+            });
+            return;
+        }
         json(ctx, json -> MetricsJson.writeNode(json, node.get(), apiVersion(version), now, true));
     }
 
@@ -107,6 +117,15 @@ public final class MetricsApi {
             StatusResponses.send(ctx, ApiStatus.podNotFound(namespace, name));
             return;
         }
+        TableJson.Request table = tableRequest(ctx);
+        if (table != null) {
+            json(ctx, tableContentType(table), json -> {
+                TableJson.start(json, table);
+                TableJson.podRow(json, pod.get(), table, apiVersion(version), now);
+                TableJson.end(json);
+            });
+            return;
+        }
         json(ctx, json -> MetricsJson.writePod(json, pod.get(), apiVersion(version), now, true));
     }
 
@@ -121,10 +140,17 @@ public final class MetricsApi {
         }
         long now = clock.nowMillis();
         String apiVersion = apiVersion(version);
-        streamList(ctx, MetricsJson.NODE_KIND, apiVersion, json -> store.forEachNode(node -> {
+        TableJson.Request table = tableRequest(ctx);
+        streamList(ctx, MetricsJson.NODE_KIND, apiVersion, table, json -> store.forEachNode(node -> {
             if (selectors.fields().matches(node.getNodeName(), null) && selectors.labels().matches(node.getLabels())
                     && fresh(node.getTimestampMillis(), now, "node")) {
-                write(() -> MetricsJson.writeNode(json, node, apiVersion, now, false));
+                write(() -> {
+                    if (table != null) {
+                        TableJson.nodeRow(json, node, table, apiVersion, now);
+                    } else {
+                        MetricsJson.writeNode(json, node, apiVersion, now, false);
+                    }
+                });
             }
         }));
     }
@@ -142,13 +168,20 @@ public final class MetricsApi {
         String apiVersion = apiVersion(version);
         // a namespace from the path or pinned by the field selector makes it a range scan
         String namespace = pathNamespace != null ? pathNamespace : selectors.fields().requiredNamespace();
-        streamList(ctx, MetricsJson.POD_KIND, apiVersion, json -> {
+        TableJson.Request table = tableRequest(ctx);
+        streamList(ctx, MetricsJson.POD_KIND, apiVersion, table, json -> {
             Consumer<PodMetrics> each = pod -> {
                 if ((pathNamespace == null || pathNamespace.equals(pod.getNamespace()))
                         && selectors.fields().matches(pod.getName(), pod.getNamespace())
                         && selectors.labels().matches(pod.getLabels())
                         && fresh(pod.getTimestampMillis(), now, "pod")) {
-                    write(() -> MetricsJson.writePod(json, pod, apiVersion, now, false));
+                    write(() -> {
+                        if (table != null) {
+                            TableJson.podRow(json, pod, table, apiVersion, now);
+                        } else {
+                            MetricsJson.writePod(json, pod, apiVersion, now, false);
+                        }
+                    });
                 }
             };
             if (namespace != null) {
@@ -206,7 +239,17 @@ public final class MetricsApi {
         }
     }
 
-    private static void streamList(Context ctx, String kind, String apiVersion, JsonBody items) throws IOException {
+    /** A list, or the server-side table of it when the client asked for one. */
+    private static void streamList(Context ctx, String kind, String apiVersion, TableJson.Request table,
+            JsonBody items) throws IOException {
+        if (table != null) {
+            json(ctx, tableContentType(table), json -> {
+                TableJson.start(json, table);
+                items.write(json);
+                TableJson.end(json);
+            });
+            return;
+        }
         json(ctx, json -> {
             MetricsJson.startList(json, kind, apiVersion);
             items.write(json);
@@ -214,8 +257,22 @@ public final class MetricsApi {
         });
     }
 
+    private static TableJson.Request tableRequest(Context ctx) {
+        String version = TableJson.requestedTableVersion(ctx.header("Accept"));
+        return version == null ? null
+                : new TableJson.Request(version, TableJson.IncludeObject.parse(ctx.queryParam("includeObject")));
+    }
+
+    private static String tableContentType(TableJson.Request table) {
+        return "application/json;as=Table;v=" + table.metaVersion() + ";g=meta.k8s.io";
+    }
+
     static void json(Context ctx, JsonBody body) throws IOException {
-        try (OutputStream out = ResponseBodies.open(ctx, 200, JSON); JsonGenerator json = MetricsJson.generator(out)) {
+        json(ctx, JSON, body);
+    }
+
+    static void json(Context ctx, String contentType, JsonBody body) throws IOException {
+        try (OutputStream out = ResponseBodies.open(ctx, 200, contentType); JsonGenerator json = MetricsJson.generator(out)) {
             body.write(json);
             json.writeRaw('\n');
         }

@@ -206,6 +206,34 @@ class GatewayHttpTest {
     }
 
     @Test
+    void a_table_request_gets_metrics_server_columns_with_partial_object_metadata() throws Exception {
+        HttpResponse<String> response = gateway.get("/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods?labelSelector=app%3Dweb",
+                "Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json");
+
+        assertEquals("application/json;as=Table;v=v1;g=meta.k8s.io", response.headers().firstValue("Content-Type").orElseThrow());
+        JsonNode table = json(response);
+        assertEquals("Table", table.get("kind").asText());
+        assertEquals("meta.k8s.io/v1", table.get("apiVersion").asText());
+        assertEquals("[\"Name\",\"cpu\",\"memory\",\"Window\"]", MAPPER.writeValueAsString(
+                MAPPER.valueToTree(columnNames(table.get("columnDefinitions")))));
+        assertEquals("[\"web-1\",\"5001u\",\"20481000\",\"15.012s\"]", table.at("/rows/0/cells").toString());
+        assertEquals("PartialObjectMetadata", table.at("/rows/0/object/kind").asText());
+        assertEquals("shop", table.at("/rows/0/object/metadata/namespace").asText());
+        assertEquals(2, table.get("rows").size());
+
+        JsonNode withObjects = json(gateway.get("/apis/metrics.k8s.io/v1beta1/nodes?includeObject=Object",
+                "Accept", "application/json;as=Table;v=v1beta1;g=meta.k8s.io"));
+        assertEquals("meta.k8s.io/v1beta1", withObjects.get("apiVersion").asText());
+        assertEquals("NodeMetrics", withObjects.at("/rows/0/object/kind").asText());
+    }
+
+    private static List<String> columnNames(JsonNode columns) {
+        List<String> names = new ArrayList<>();
+        columns.forEach(column -> names.add(column.get("name").asText()));
+        return names;
+    }
+
+    @Test
     void unknown_paths_are_404_status_never_html() throws Exception {
         HttpResponse<String> response = gateway.get("/api");
         assertEquals(404, response.statusCode());

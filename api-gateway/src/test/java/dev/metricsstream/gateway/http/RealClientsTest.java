@@ -157,6 +157,25 @@ class RealClientsTest {
     }
 
     @Test
+    void kubectl_get_pod_metrics_prints_the_server_side_table_as_with_metrics_server(@TempDir Path dir) throws Exception {
+        Tools.Result result = kubectl(dir, "get", "pods.metrics.k8s.io", "-n", "shop");
+
+        assertEquals(0, result.exitCode(), result.stderr());
+        List<String> rows = result.stdout().lines().map(l -> String.join(" ", l.trim().split("\\s+"))).toList();
+        assertEquals(List.of("NAME CPU MEMORY WINDOW", "db-0 250m 512Mi 15.012s", "web-1 150m 96Mi 15.012s",
+                "web-2 80m 48Mi 15.012s"), rows, result.stdout());
+    }
+
+    @Test
+    void kubectl_get_one_node_metrics_prints_its_row(@TempDir Path dir) throws Exception {
+        Tools.Result result = kubectl(dir, "get", "nodes.metrics.k8s.io", "node-b");
+
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals(List.of("NAME CPU MEMORY WINDOW", "node-b 487558164n 732212Ki 15.012s"),
+                result.stdout().lines().map(l -> String.join(" ", l.trim().split("\\s+"))).toList(), result.stdout());
+    }
+
+    @Test
     void kubectl_top_pod_with_a_selector_prints_the_matching_pods(@TempDir Path dir) throws Exception {
         Tools.Result result = kubectl(dir, "top", "pod", "-n", "shop", "-l", "app in (db)");
 
