@@ -94,6 +94,8 @@ public final class GatewayApp {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.compressionStrategy = CompressionStrategy.NONE;
+            // a write to a read-only resource is 405 MethodNotAllowed, as the apiserver answers it
+            config.http.prefer405over404 = true;
             config.router.ignoreTrailingSlashes = true;
             config.jetty.addConnector((server, httpConfig) -> httpsConnector(server, httpConfig, serving));
             if (serving.httpPort() >= 0) {

@@ -12,6 +12,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
 import dev.metricsstream.gateway.support.TestGateway;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -238,6 +241,15 @@ class GatewayHttpTest {
         HttpResponse<String> response = gateway.get("/api");
         assertEquals(404, response.statusCode());
         assertEquals("Status", json(response).get("kind").asText());
+    }
+
+    @Test
+    void writes_are_405_status() throws Exception {
+        HttpResponse<String> response = HttpClient.newBuilder().sslContext(TestGateway.trusting(gateway.tls)).build()
+                .send(HttpRequest.newBuilder(URI.create(gateway.httpsBase() + "/apis/metrics.k8s.io/v1beta1/nodes"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, response.statusCode());
+        assertEquals("MethodNotAllowed", json(response).get("reason").asText());
     }
 
     @Test
