@@ -92,16 +92,16 @@ public final class MetricsApi {
             StatusResponses.send(ctx, ApiStatus.nodeNotFound(name));
             return;
         }
-        TableJson.Request table = tableRequest(ctx);
-        if (table != null) {
-            json(ctx, tableContentType(table), json -> {
-                TableJson.start(json, table);
-                TableJson.nodeRow(json, node.get(), table, apiVersion(version), now);
-                TableJson.end(json);
-            });
-            return;
-        }
-        json(ctx, json -> MetricsJson.writeNode(json, node.get(), apiVersion(version), now, true));
+        Rendering rendering = rendering(ctx, MetricsJson.NODE_KIND, apiVersion(version), now);
+        json(ctx, rendering.contentType(), json -> {
+            if (rendering instanceof TableRendering) {
+                rendering.start(json);
+                rendering.node(json, node.get());
+                rendering.end(json);
+            } else {
+                MetricsJson.writeNode(json, node.get(), apiVersion(version), now, true);
+            }
+        });
     }
 
     private void getPod(Context ctx) throws IOException {
@@ -117,16 +117,16 @@ public final class MetricsApi {
             StatusResponses.send(ctx, ApiStatus.podNotFound(namespace, name));
             return;
         }
-        TableJson.Request table = tableRequest(ctx);
-        if (table != null) {
-            json(ctx, tableContentType(table), json -> {
-                TableJson.start(json, table);
-                TableJson.podRow(json, pod.get(), table, apiVersion(version), now);
-                TableJson.end(json);
-            });
-            return;
-        }
-        json(ctx, json -> MetricsJson.writePod(json, pod.get(), apiVersion(version), now, true));
+        Rendering rendering = rendering(ctx, MetricsJson.POD_KIND, apiVersion(version), now);
+        json(ctx, rendering.contentType(), json -> {
+            if (rendering instanceof TableRendering) {
+                rendering.start(json);
+                rendering.pod(json, pod.get());
+                rendering.end(json);
+            } else {
+                MetricsJson.writePod(json, pod.get(), apiVersion(version), now, true);
+            }
+        });
     }
 
     private void listNodes(Context ctx) throws IOException {
@@ -139,20 +139,17 @@ public final class MetricsApi {
             return;
         }
         long now = clock.nowMillis();
-        String apiVersion = apiVersion(version);
-        TableJson.Request table = tableRequest(ctx);
-        streamList(ctx, MetricsJson.NODE_KIND, apiVersion, table, json -> store.forEachNode(node -> {
-            if (selectors.fields().matches(node.getNodeName(), null) && selectors.labels().matches(node.getLabels())
-                    && fresh(node.getTimestampMillis(), now, "node")) {
-                write(() -> {
-                    if (table != null) {
-                        TableJson.nodeRow(json, node, table, apiVersion, now);
-                    } else {
-                        MetricsJson.writeNode(json, node, apiVersion, now, false);
-                    }
-                });
-            }
-        }));
+        Rendering rendering = rendering(ctx, MetricsJson.NODE_KIND, apiVersion(version), now);
+        json(ctx, rendering.contentType(), json -> {
+            rendering.start(json);
+            store.forEachNode(node -> {
+                if (selectors.fields().matches(node.getNodeName(), null) && selectors.labels().matches(node.getLabels())
+                        && fresh(node.getTimestampMillis(), now, "node")) {
+                    write(() -> rendering.node(json, node));
+                }
+            });
+            rendering.end(json);
+        });
     }
 
     private void listPods(Context ctx, String pathNamespace) throws IOException {
@@ -165,23 +162,17 @@ public final class MetricsApi {
             return;
         }
         long now = clock.nowMillis();
-        String apiVersion = apiVersion(version);
         // a namespace from the path or pinned by the field selector makes it a range scan
         String namespace = pathNamespace != null ? pathNamespace : selectors.fields().requiredNamespace();
-        TableJson.Request table = tableRequest(ctx);
-        streamList(ctx, MetricsJson.POD_KIND, apiVersion, table, json -> {
+        Rendering rendering = rendering(ctx, MetricsJson.POD_KIND, apiVersion(version), now);
+        json(ctx, rendering.contentType(), json -> {
+            rendering.start(json);
             Consumer<PodMetrics> each = pod -> {
                 if ((pathNamespace == null || pathNamespace.equals(pod.getNamespace()))
                         && selectors.fields().matches(pod.getName(), pod.getNamespace())
                         && selectors.labels().matches(pod.getLabels())
                         && fresh(pod.getTimestampMillis(), now, "pod")) {
-                    write(() -> {
-                        if (table != null) {
-                            TableJson.podRow(json, pod, table, apiVersion, now);
-                        } else {
-                            MetricsJson.writePod(json, pod, apiVersion, now, false);
-                        }
-                    });
+                    write(() -> rendering.pod(json, pod));
                 }
             };
             if (namespace != null) {
@@ -189,6 +180,7 @@ public final class MetricsApi {
             } else {
                 store.forEachPod(each);
             }
+            rendering.end(json);
         });
     }
 
@@ -239,32 +231,80 @@ public final class MetricsApi {
         }
     }
 
-    /** A list, or the server-side table of it when the client asked for one. */
-    private static void streamList(Context ctx, String kind, String apiVersion, TableJson.Request table,
-            JsonBody items) throws IOException {
-        if (table != null) {
-            json(ctx, tableContentType(table), json -> {
-                TableJson.start(json, table);
-                items.write(json);
-                TableJson.end(json);
-            });
-            return;
+    /** How a response renders its items: the metrics list, or the server-side Table the client asked for. */
+    private interface Rendering {
+        String contentType();
+
+        void start(JsonGenerator json) throws IOException;
+
+        void node(JsonGenerator json, NodeMetrics node) throws IOException;
+
+        void pod(JsonGenerator json, PodMetrics pod) throws IOException;
+
+        void end(JsonGenerator json) throws IOException;
+    }
+
+    private record ListRendering(String kind, String apiVersion, long nowMillis) implements Rendering {
+        @Override
+        public String contentType() {
+            return JSON;
         }
-        json(ctx, json -> {
+
+        @Override
+        public void start(JsonGenerator json) throws IOException {
             MetricsJson.startList(json, kind, apiVersion);
-            items.write(json);
+        }
+
+        @Override
+        public void node(JsonGenerator json, NodeMetrics node) throws IOException {
+            MetricsJson.writeNode(json, node, apiVersion, nowMillis, false);
+        }
+
+        @Override
+        public void pod(JsonGenerator json, PodMetrics pod) throws IOException {
+            MetricsJson.writePod(json, pod, apiVersion, nowMillis, false);
+        }
+
+        @Override
+        public void end(JsonGenerator json) throws IOException {
             MetricsJson.endList(json);
-        });
+        }
     }
 
-    private static TableJson.Request tableRequest(Context ctx) {
-        String version = TableJson.requestedTableVersion(ctx.header("Accept"));
-        return version == null ? null
-                : new TableJson.Request(version, TableJson.IncludeObject.parse(ctx.queryParam("includeObject")));
+    private record TableRendering(TableJson.Request table, String apiVersion, long nowMillis) implements Rendering {
+        @Override
+        public String contentType() {
+            return "application/json;as=Table;v=" + table.metaVersion() + ";g=meta.k8s.io";
+        }
+
+        @Override
+        public void start(JsonGenerator json) throws IOException {
+            TableJson.start(json, table);
+        }
+
+        @Override
+        public void node(JsonGenerator json, NodeMetrics node) throws IOException {
+            TableJson.nodeRow(json, node, table, apiVersion, nowMillis);
+        }
+
+        @Override
+        public void pod(JsonGenerator json, PodMetrics pod) throws IOException {
+            TableJson.podRow(json, pod, table, apiVersion, nowMillis);
+        }
+
+        @Override
+        public void end(JsonGenerator json) throws IOException {
+            TableJson.end(json);
+        }
     }
 
-    private static String tableContentType(TableJson.Request table) {
-        return "application/json;as=Table;v=" + table.metaVersion() + ";g=meta.k8s.io";
+    private static Rendering rendering(Context ctx, String kind, String apiVersion, long nowMillis) {
+        String tableVersion = TableJson.requestedTableVersion(ctx.header("Accept"));
+        if (tableVersion == null) {
+            return new ListRendering(kind, apiVersion, nowMillis);
+        }
+        return new TableRendering(new TableJson.Request(tableVersion,
+                TableJson.IncludeObject.parse(ctx.queryParam("includeObject"))), apiVersion, nowMillis);
     }
 
     static void json(Context ctx, JsonBody body) throws IOException {
