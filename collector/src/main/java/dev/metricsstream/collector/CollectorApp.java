@@ -1,0 +1,235 @@
+package dev.metricsstream.collector;
+
+import dev.metricsstream.avro.NodeScrape;
+import dev.metricsstream.collector.metadata.ApiServerMetadataSource;
+import dev.metricsstream.collector.metadata.KubeletPodsMetadataSource;
+import dev.metricsstream.collector.metadata.MetadataSource;
+import dev.metricsstream.collector.publish.BufferedPublisher;
+import dev.metricsstream.collector.publish.ProducerSettings;
+import dev.metricsstream.collector.scrape.BearerToken;
+import dev.metricsstream.collector.scrape.HttpKubeletSource;
+import dev.metricsstream.collector.scrape.KubeletHttp;
+import dev.metricsstream.collector.scrape.KubeletSource;
+import dev.metricsstream.collector.scrape.NodeScraper;
+import dev.metricsstream.collector.scrape.ScrapeLoop;
+import dev.metricsstream.collector.scrape.ScrapeTarget;
+import dev.metricsstream.collector.scrape.TlsContexts;
+import dev.metricsstream.common.health.Health;
+import dev.metricsstream.common.health.HealthCheck;
+import dev.metricsstream.common.ops.OpsServer;
+import dev.metricsstream.common.ops.ProcessMetrics;
+import dev.metricsstream.schemas.Topic;
+import dev.metricsstream.schemas.Topics;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.credentials.TokenFileAuthentication;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.time.InstantSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector's composition root: wires config → kubelet HTTP client → sources → metadata → scrape loop →
+ * buffered Kafka publisher, plus metrics, health and the ops port. Used by {@link CollectorMain} and in-process by
+ * the standalone run and benchmarks:
+ * <pre>{@code
+ * CollectorConfig config = CollectorConfig.from(Map.of(
+ *         "KUBELET_TARGETS", "node-1=https://127.0.0.1:10250,node-2=https://127.0.0.1:10251",
+ *         "KUBELET_CA_FILE", caPem.toString(), "METADATA_SOURCE", "kubelet",
+ *         "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "OPS_PORT", "-1"));
+ * try (CollectorApp collector = CollectorApp.create(config, InstantSource.system(), new PrometheusRegistry())) {
+ *     collector.start();          // or collector.scrapeOnce() for one synchronous cycle
+ * }
+ * }</pre>
+ */
+public final class CollectorApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CollectorApp.class);
+
+    private final CollectorConfig config;
+    private final InstantSource clock;
+    private final MetadataSource metadata;
+    private final BufferedPublisher publisher;
+    private final ScrapeLoop loop;
+    private final Health health;
+    private final OpsServer ops;
+    private final long createdMillis;
+    private volatile boolean closed;
+
+    private CollectorApp(CollectorConfig config, InstantSource clock, PrometheusRegistry registry,
+            Supplier<List<ScrapeTarget>> targets, Producer<String, NodeScrape> producer, String topicName) {
+        this.config = config;
+        this.clock = clock;
+        this.createdMillis = clock.millis();
+        CollectorMetrics metrics = new CollectorMetrics(registry);
+        KubeletHttp http = new KubeletHttp(sslContext(config), new BearerToken(config.tokenFile()),
+                config.scrapeTimeout(), config.maxResponseBytes());
+        this.metadata = metadataSource(config, http);
+        this.publisher = new BufferedPublisher(producer, topicName, config.bufferScrapes(),
+                metrics, clock, ProducerSettings.DELIVERY_TIMEOUT.plusSeconds(5));
+        NodeScraper scraper = new NodeScraper(sources(config, http), metadata, metrics);
+        this.loop = new ScrapeLoop(targets, scraper, publisher, metrics, clock, config.resolution(),
+                config.scrapeConcurrency());
+        this.health = new Health()
+                .addLiveness(HealthCheck.of("scrape-loop", this::loopTicking))
+                .addReadiness(HealthCheck.of("scrape-published", this::recentlyPublished));
+        this.ops = config.opsPort() >= 0
+                ? OpsServer.start(config.opsHost(), config.opsPort(), registry, health) : null;
+    }
+
+    /** Production wiring: JVM metrics, the ops port, a Kafka producer, the configured targets. */
+    public static CollectorApp create(CollectorConfig config) {
+        return create(config, InstantSource.system(), ProcessMetrics.newRegistryWithJvmMetrics());
+    }
+
+    /** In-process wiring with the given clock and registry; the ops port opens unless {@code OPS_PORT=-1}. */
+    public static CollectorApp create(CollectorConfig config, InstantSource clock, PrometheusRegistry registry) {
+        return create(config, clock, registry, config::targets);
+    }
+
+    /** As above, with a changing set of targets (pool mode: the supplier is asked at every tick). */
+    public static CollectorApp create(CollectorConfig config, InstantSource clock, PrometheusRegistry registry,
+            Supplier<List<ScrapeTarget>> targets) {
+        Topic<String, NodeScrape> topic = Topics.withPrefix(config.topicPrefix()).kubeletScrapes();
+        Producer<String, NodeScrape> producer = new KafkaProducer<>(
+                ProducerSettings.producerProperties(config.kafka(), "collector-" + clientSuffix(config)),
+                topic.keySerde().serializer(), topic.valueSerde().serializer());
+        return new CollectorApp(config, clock, registry, targets, producer, topic.name());
+    }
+
+    private static String clientSuffix(CollectorConfig config) {
+        return config.targets().size() == 1 ? config.targets().get(0).nodeName() : "pool";
+    }
+
+    /** Starts the scrape loop after a random offset within the first resolution. */
+    public CollectorApp start() {
+        return start(ScrapeLoop.randomStartOffset(config.resolution()));
+    }
+
+    public CollectorApp start(Duration startOffset) {
+        if (config.insecureTls()) {
+            LOG.atWarn().addKeyValue("reason", "insecure_tls")
+                    .log("KUBELET_INSECURE_TLS=true: kubelet serving certificates are NOT verified");
+        }
+        LOG.info("collector starting in {}: {}", startOffset.toMillis() + " ms", config.describe());
+        loop.start(startOffset);
+        return this;
+    }
+
+    /** One synchronous scrape of every target (published asynchronously through the buffer). */
+    public int scrapeOnce() throws InterruptedException {
+        return loop.scrapeOnce();
+    }
+
+    public BufferedPublisher publisher() {
+        return publisher;
+    }
+
+    public Health health() {
+        return health;
+    }
+
+    /** The ops port actually bound (useful with {@code OPS_PORT=0}), or -1 when disabled. */
+    public int opsPort() {
+        return ops == null ? -1 : ops.port();
+    }
+
+    private HealthCheck.Result loopTicking() {
+        long now = clock.millis();
+        long last = loop.lastTickMillis();
+        long allowed = config.resolution().toMillis() * 2 + 5_000;
+        if (last < 0) {
+            return now - createdMillis <= allowed ? HealthCheck.Result.passed()
+                    : HealthCheck.Result.failed("no tick since start " + (now - createdMillis) + " ms ago");
+        }
+        return now - last <= allowed ? HealthCheck.Result.passed()
+                : HealthCheck.Result.failed("last tick " + (now - last) + " ms ago");
+    }
+
+    private HealthCheck.Result recentlyPublished() {
+        long last = publisher.lastAckMillis();
+        if (last < 0) {
+            return HealthCheck.Result.failed("no scrape published yet");
+        }
+        long age = clock.millis() - last;
+        return age <= config.resolution().toMillis() * 2 ? HealthCheck.Result.passed()
+                : HealthCheck.Result.failed("last scrape published " + age + " ms ago");
+    }
+
+    /** Finishes the in-flight scrape, flushes what Kafka has not acknowledged (within the timeout), stops. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Duration total = config.shutdownTimeout();
+        long start = System.nanoTime();
+        loop.close(total.dividedBy(2));
+        Duration left = total.minusNanos(System.nanoTime() - start);
+        publisher.close(left.isNegative() ? Duration.ofSeconds(1) : left);
+        metadata.close();
+        if (ops != null) {
+            ops.close();
+        }
+        LOG.info("collector stopped; {} scrapes sent, {} dropped, {} left unsent", publisher.sentCount(),
+                publisher.droppedCount(), publisher.buffered());
+    }
+
+    static SSLContext sslContext(CollectorConfig config) {
+        try {
+            return config.insecureTls() ? TlsContexts.insecure() : TlsContexts.trusting(config.caFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read KUBELET_CA_FILE " + config.caFile(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot use KUBELET_CA_FILE " + config.caFile() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    static List<KubeletSource> sources(CollectorConfig config, KubeletHttp http) {
+        return switch (config.sources()) {
+            case METRICS_RESOURCE -> List.of(HttpKubeletSource.metricsResource(http));
+            case STATS_SUMMARY -> List.of(HttpKubeletSource.statsSummary(http));
+            case BOTH -> List.of(HttpKubeletSource.metricsResource(http), HttpKubeletSource.statsSummary(http));
+        };
+    }
+
+    static MetadataSource metadataSource(CollectorConfig config, KubeletHttp http) {
+        return switch (config.metadataMode()) {
+            case NONE -> MetadataSource.none();
+            case KUBELET -> new KubeletPodsMetadataSource(http);
+            case APISERVER -> new ApiServerMetadataSource(apiClient(config), config.targets().get(0).nodeName(),
+                    config.nodeMetadataRefresh());
+        };
+    }
+
+    private static ApiClient apiClient(CollectorConfig config) {
+        try {
+            ClientBuilder builder = new ClientBuilder().setBasePath(config.apiserverUrl().toString())
+                    .setReadTimeout(Duration.ZERO);
+            if (config.tokenFile() != null) {
+                builder.setAuthentication(new TokenFileAuthentication(config.tokenFile().toString()));
+            }
+            if ("https".equals(config.apiserverUrl().getScheme())) {
+                if (config.caFile() != null && Files.isReadable(config.caFile())) {
+                    builder.setCertificateAuthority(Files.readAllBytes(config.caFile()));
+                } else {
+                    builder.setVerifyingSsl(!config.insecureTls());
+                }
+            }
+            return builder.build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.metricsstream.collector;
+
+import dev.metricsstream.collector.scrape.ScrapeTarget;
+import dev.metricsstream.collector.scrape.Sources;
+import dev.metricsstream.common.config.EnvReader;
+import dev.metricsstream.schemas.Topics;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The collector's settings, read from environment variables (a map in tests) with every problem reported at once.
+ *
+ * @param targets the kubelets to scrape: the own node ({@code NODE_NAME}, {@code KUBELET_URL} or
+ *     {@code https://$NODE_IP:10250}) or a static list ({@code KUBELET_TARGETS=name=url,...})
+ * @param kafka producer settings passed through from {@code KAFKA_*} ({@code KAFKA_BOOTSTRAP_SERVERS} →
+ *     {@code bootstrap.servers})
+ */
+public record CollectorConfig(
+        List<ScrapeTarget> targets,
+        Sources sources,
+        Duration resolution,
+        Duration scrapeTimeout,
+        int scrapeConcurrency,
+        Path caFile,
+        boolean insecureTls,
+        Path tokenFile,
+        long maxResponseBytes,
+        MetadataMode metadataMode,
+        URI apiserverUrl,
+        Duration nodeMetadataRefresh,
+        int bufferScrapes,
+        Map<String, String> kafka,
+        String topicPrefix,
+        String opsHost,
+        int opsPort,
+        Duration shutdownTimeout) {
+
+    public static final String SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount/";
+    public static final Duration MIN_RESOLUTION = Duration.ofSeconds(10);
+
+    /** Where pod and node metadata come from ({@code METADATA_SOURCE}). */
+    public enum MetadataMode { APISERVER, KUBELET, NONE }
+
+    public CollectorConfig {
+        targets = List.copyOf(targets);
+        kafka = Map.copyOf(kafka);
+    }
+
+    public static CollectorConfig fromEnv() {
+        return from(System.getenv());
+    }
+
+    public static CollectorConfig from(Map<String, String> env) {
+        EnvReader r = new EnvReader(env);
+        List<ScrapeTarget> targets = targets(r);
+        Sources sources = r.enumValue("KUBELET_SOURCE", Sources.class, Sources.METRICS_RESOURCE);
+        Duration resolution = r.duration("SCRAPE_RESOLUTION", Duration.ofSeconds(15), MIN_RESOLUTION,
+                Duration.ofMinutes(10));
+        Duration defaultTimeout = Duration.ofSeconds(10).compareTo(resolution.multipliedBy(6).dividedBy(10)) < 0
+                ? Duration.ofSeconds(10) : resolution.multipliedBy(6).dividedBy(10);
+        Duration timeout = r.duration("SCRAPE_TIMEOUT", defaultTimeout, Duration.ofMillis(100), Duration.ofMinutes(9));
+        r.check(timeout.toMillis() < resolution.toMillis() * 9 / 10,
+                "SCRAPE_TIMEOUT must be shorter than 0.9 × SCRAPE_RESOLUTION (" + resolution.toMillis() * 9 / 10
+                        + " ms), got " + timeout.toMillis() + " ms");
+        int concurrency = r.integer("SCRAPE_CONCURRENCY", Math.min(Math.max(targets.size(), 1), 8), 1, 1024);
+        boolean insecure = r.bool("KUBELET_INSECURE_TLS", false);
+        Path caFile = r.path("KUBELET_CA_FILE", SERVICE_ACCOUNT_DIR + "ca.crt");
+        if (!insecure && caFile != null && !Files.isReadable(caFile)) {
+            r.check(false, "KUBELET_CA_FILE " + caFile + " is not readable (the kubelet's serving certificate is "
+                    + "verified against it; KUBELET_INSECURE_TLS=true skips verification)");
+        }
+        Path tokenFile = tokenFile(r);
+        long maxBytes = r.number("MAX_RESPONSE_BYTES", 32L * 1024 * 1024, 64 * 1024, 1024L * 1024 * 1024);
+        MetadataMode metadata = r.enumValue("METADATA_SOURCE", MetadataMode.class, MetadataMode.APISERVER);
+        URI apiserver = apiserverUrl(r, metadata);
+        r.check(metadata != MetadataMode.APISERVER || targets.size() <= 1,
+                "METADATA_SOURCE=apiserver watches the pods of one node; with KUBELET_TARGETS use kubelet or none");
+        Duration nodeRefresh = r.duration("NODE_METADATA_REFRESH", Duration.ofMinutes(1), Duration.ofSeconds(5),
+                Duration.ofHours(1));
+        int buffer = r.integer("BUFFER_SCRAPES", 20, 1, 100_000);
+        Map<String, String> kafka = r.kafkaClientProperties("KAFKA_", List.of());
+        r.check(kafka.containsKey("bootstrap.servers"), "KAFKA_BOOTSTRAP_SERVERS is required");
+        String prefix = r.parsed("TOPIC_PREFIX", "", value -> {
+            Topics.withPrefix(value); // validates the prefix
+            return value;
+        });
+        String opsHost = r.string("OPS_HOST", "0.0.0.0");
+        int opsPort = r.integer("OPS_PORT", 8081, -1, 65535);
+        Duration shutdown = r.duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(20), Duration.ofSeconds(1),
+                Duration.ofMinutes(5));
+        r.finish();
+        return new CollectorConfig(targets, sources, resolution, timeout, concurrency, caFile, insecure, tokenFile,
+                maxBytes, metadata, apiserver, nodeRefresh, buffer, kafka, prefix, opsHost, opsPort, shutdown);
+    }
+
+    private static List<ScrapeTarget> targets(EnvReader r) {
+        List<String> list = r.list("KUBELET_TARGETS", List.of());
+        if (!list.isEmpty()) {
+            List<ScrapeTarget> targets = new ArrayList<>();
+            for (String item : list) {
+                int eq = item.indexOf('=');
+                try {
+                    if (eq <= 0) {
+                        throw new URISyntaxException(item, "expected name=url");
+                    }
+                    URI url = new URI(item.substring(eq + 1).trim());
+                    if (url.getScheme() == null || url.getHost() == null) {
+                        throw new URISyntaxException(item, "not an absolute URL");
+                    }
+                    targets.add(new ScrapeTarget(item.substring(0, eq).trim(), url));
+                } catch (URISyntaxException e) {
+                    r.check(false, "KUBELET_TARGETS entry '" + item + "' must be name=https://host:port");
+                }
+            }
+            return targets;
+        }
+        String node = r.required("NODE_NAME");
+        String nodeIp = r.string("NODE_IP", null);
+        URI url = r.uri("KUBELET_URL", nodeIp == null ? null : "https://" + hostPart(nodeIp) + ":10250");
+        if (url == null && nodeIp == null && r.string("KUBELET_URL", null) == null) {
+            r.check(false, "KUBELET_URL or NODE_IP is required");
+        }
+        return node == null || url == null ? List.of() : List.of(new ScrapeTarget(node, url));
+    }
+
+    private static String hostPart(String ip) {
+        return ip.contains(":") ? "[" + ip + "]" : ip; // IPv6 literal
+    }
+
+    private static Path tokenFile(EnvReader r) {
+        String value = r.string("TOKEN_FILE", null);
+        if (value == null) {
+            Path fallback = Path.of(SERVICE_ACCOUNT_DIR + "token");
+            return Files.exists(fallback) ? fallback : null;
+        }
+        if (value.toLowerCase(Locale.ROOT).equals("none")) {
+            return null;
+        }
+        Path path = Path.of(value);
+        r.check(Files.isReadable(path), "TOKEN_FILE " + path + " is not readable");
+        return path;
+    }
+
+    private static URI apiserverUrl(EnvReader r, MetadataMode mode) {
+        String host = r.string("KUBERNETES_SERVICE_HOST", null);
+        String port = r.string("KUBERNETES_SERVICE_PORT", "443");
+        String inCluster = host == null ? null : "https://" + hostPart(host) + ":" + port;
+        URI url = r.uri("APISERVER_URL", inCluster);
+        if (mode == MetadataMode.APISERVER) {
+            r.check(url != null, "METADATA_SOURCE=apiserver needs APISERVER_URL or the in-cluster "
+                    + "KUBERNETES_SERVICE_HOST (or use METADATA_SOURCE=kubelet or none)");
+        }
+        return url;
+    }
+
+    /** The topics this installation uses (all names with {@code TOPIC_PREFIX}). */
+    public Topics topics() {
+        return Topics.withPrefix(topicPrefix);
+    }
+
+    /** One line per setting, secrets hidden, for the start-up log. */
+    public String describe() {
+        Map<String, Object> shown = new TreeMap<>();
+        shown.put("targets", targets);
+        shown.put("sources", sources.configName());
+        shown.put("resolution", resolution);
+        shown.put("scrapeTimeout", scrapeTimeout);
+        shown.put("scrapeConcurrency", scrapeConcurrency);
+        shown.put("caFile", insecureTls ? "(not verified)" : caFile);
+        shown.put("tokenFile", tokenFile);
+        shown.put("maxResponseBytes", maxResponseBytes);
+        shown.put("metadata", metadataMode);
+        shown.put("bufferScrapes", bufferScrapes);
+        shown.put("topicPrefix", topicPrefix);
+        shown.put("ops", opsHost + ":" + opsPort);
+        Map<String, String> kafkaShown = new TreeMap<>();
+        kafka.forEach((k, v) -> kafkaShown.put(k, isSecret(k) ? "[hidden]" : v));
+        shown.put("kafka", kafkaShown);
+        return shown.toString();
+    }
+
+    private static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("token")
+                || k.contains("key");
+    }
+
+    @Override
+    public String toString() {
+        return "CollectorConfig" + describe();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.metricsstream.collector;
+
+import dev.metricsstream.collector.parse.ParseProblems;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
+
+/** The collector's own Prometheus metrics. One instance per process (or per test). */
+public final class CollectorMetrics {
+    private final Histogram scrapeDuration;
+    private final Counter scrapes;
+    private final Counter scrapeErrors;
+    private final Counter parseProblems;
+    private final Counter metadataErrors;
+    private final Counter recordsSent;
+    private final Counter recordsDropped;
+    private final Gauge recordsBuffered;
+    private final Gauge lastSuccess;
+
+    public CollectorMetrics(PrometheusRegistry registry) {
+        scrapeDuration = Histogram.builder().name("collector_scrape_duration_seconds")
+                .help("Time to scrape one kubelet (all configured endpoints, decode and metadata)")
+                .classicOnly().classicUpperBounds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .register(registry);
+        scrapes = Counter.builder().name("collector_scrapes_total")
+                .help("Kubelet scrapes by result (success, failure, skipped)").labelNames("result").register(registry);
+        scrapeErrors = Counter.builder().name("collector_scrape_errors_total")
+                .help("Failed kubelet scrapes by reason").labelNames("source", "reason").register(registry);
+        parseProblems = Counter.builder().name("collector_parse_problems_total")
+                .help("Lines or entries skipped while decoding kubelet responses, by reason")
+                .labelNames("source", "reason").register(registry);
+        metadataErrors = Counter.builder().name("collector_metadata_errors_total")
+                .help("Scrapes published without metadata because the metadata source failed")
+                .labelNames("reason").register(registry);
+        recordsSent = Counter.builder().name("collector_records_sent_total")
+                .help("NodeScrape records acknowledged by Kafka").register(registry);
+        recordsDropped = Counter.builder().name("collector_records_dropped_total")
+                .help("NodeScrape records dropped because the buffer was full while Kafka was unavailable")
+                .register(registry);
+        recordsBuffered = Gauge.builder().name("collector_records_buffered")
+                .help("NodeScrape records waiting to be acknowledged by Kafka").register(registry);
+        lastSuccess = Gauge.builder().name("collector_last_successful_scrape_timestamp_seconds")
+                .help("Unix time of the last successful kubelet scrape").register(registry);
+    }
+
+    public void scrapeSucceeded(double seconds, long nowMillis) {
+        scrapeDuration.observe(seconds);
+        scrapes.labelValues("success").inc();
+        lastSuccess.set(nowMillis / 1000.0);
+    }
+
+    public void scrapeFailed(double seconds, String source, String reason) {
+        scrapeDuration.observe(seconds);
+        scrapes.labelValues("failure").inc();
+        scrapeErrors.labelValues(source, reason).inc();
+    }
+
+    /** A secondary endpoint failed while the scrape itself was still published. */
+    public void sourceFailed(String source, String reason) {
+        scrapeErrors.labelValues(source, reason).inc();
+    }
+
+    public void scrapeSkipped(String reason) {
+        scrapes.labelValues("skipped").inc();
+        scrapeErrors.labelValues("loop", reason).inc();
+    }
+
+    public void parseProblems(String source, ParseProblems problems) {
+        for (Map.Entry<String, Long> entry : problems.byReason().entrySet()) {
+            parseProblems.labelValues(source, entry.getKey()).inc(entry.getValue());
+        }
+    }
+
+    public void metadataFailed(String reason) {
+        metadataErrors.labelValues(reason).inc();
+    }
+
+    public void recordSent() {
+        recordsSent.inc();
+    }
+
+    public void recordDropped() {
+        recordsDropped.inc();
+    }
+
+    public void recordsBuffered(int count) {
+        recordsBuffered.set(count);
+    }
+}
