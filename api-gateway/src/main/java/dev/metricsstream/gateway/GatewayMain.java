@@ -35,8 +35,14 @@ public final class GatewayMain implements AutoCloseable {
 
     /** Starts everything from a config; also used in-process by the standalone runner and the tests. */
     public static GatewayMain start(GatewayConfig config) throws IOException {
-        PrometheusRegistry registry = ProcessMetrics.newRegistryWithJvmMetrics();
-        Clock clock = Clock.system();
+        return start(config, Clock.system(), ProcessMetrics.newRegistryWithJvmMetrics());
+    }
+
+    /**
+     * Starts with a given clock (request time and staleness; e.g. the simulator's clock in a simulated-time run) and
+     * registry (one per process: in-process runs that host several services pass their own).
+     */
+    public static GatewayMain start(GatewayConfig config, Clock clock, PrometheusRegistry registry) throws IOException {
         StoreMetrics storeMetrics = new StoreMetrics(registry);
         StoreTopology.Topics topics = config.storeTopics();
         KafkaMetricsStore store = new KafkaMetricsStore(StoreTopology.build(topics, storeMetrics),
