@@ -1,0 +1,458 @@
+package dev.metricsstream.bench.fleet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.metricsstream.bench.process.JavaProcess;
+import dev.metricsstream.bench.process.ProcStats;
+import dev.metricsstream.schemas.Topics;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The fleet load benchmark: a broker, the aggregator and the gateway each in its own JVM; a simulated fleet's
+ * NodeScrapes produced straight to {@code kubelet-scrapes} at the fleet's real rate; freshness probed and queries
+ * asked through the gateway's HTTP port; CPU and peak RSS of every process read from /proc. Writes
+ * {@code <results>/<timestamp>-<scenario>.json} and prints a summary table.
+ * Run: {@code ./bin/metrics-stream bench --nodes 1000} or
+ * {@code java -cp "$(cat bench/target/runtime-classpath.txt):bench/target/classes" ...FleetBenchMain --nodes 1000}.
+ */
+public final class FleetBenchMain {
+    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+    /** metrics-server's documented sizing: 1 millicore and 2 MB per node (on top of a fixed base). */
+    static final double METRICS_SERVER_MILLICORES_PER_NODE = 1.0;
+    static final double METRICS_SERVER_MB_PER_NODE = 2.0;
+
+    private final FleetOptions options;
+    private final Path runDir;
+    private final List<JavaProcess> processes = new ArrayList<>();
+    private volatile long kafkaBytesIn = -1;
+    private volatile long kafkaBytesOut = -1;
+
+    private FleetBenchMain(FleetOptions options, Path runDir) {
+        this.options = options;
+        this.runDir = runDir;
+    }
+
+    public static void main(String[] args) throws Exception {
+        FleetOptions options;
+        try {
+            options = FleetOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(args.length > 0 && (args[0].equals("--help") || args[0].equals("-h")) ? 0 : 2);
+            return;
+        }
+        Path runDir = Files.createTempDirectory("metrics-stream-bench-");
+        FleetBenchMain bench = new FleetBenchMain(options, runDir);
+        Thread cleanup = new Thread(bench::stopAll, "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        Path result = bench.run();
+        System.out.println("result: " + result);
+    }
+
+    Path run() throws Exception {
+        say("run directory (process logs): " + runDir);
+        Map<String, Object> machineAtStart = Machine.describe();
+        String bootstrap = options.kafka();
+        JavaProcess broker = null;
+        if (bootstrap == null) {
+            CompletableFuture<String> ready = new CompletableFuture<>();
+            broker = JavaProcess.start("broker", BrokerMain.class.getName(),
+                    List.of("-Xmx" + options.brokerHeap(), "-Xms64m", "-XX:+UseG1GC"),
+                    Map.of(), runDir.resolve("broker.log"), line -> {
+                        if (line.startsWith("BOOTSTRAP ")) {
+                            ready.complete(line.substring("BOOTSTRAP ".length()).trim());
+                        } else if (line.startsWith("KAFKA_BYTES ")) {
+                            String[] parts = line.split(" ");
+                            kafkaBytesIn = Long.parseLong(parts[1]);
+                            kafkaBytesOut = Long.parseLong(parts[2]);
+                        }
+                    });
+            processes.add(broker);
+            bootstrap = ready.get(120, TimeUnit.SECONDS);
+            say("broker (pid " + broker.pid() + ") at " + bootstrap);
+        }
+        int httpPort = freePort();
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        common.put("LOG_FORMAT", "text");
+        common.put("SCRAPE_RESOLUTION", options.resolution().toSeconds() + "s");
+        Map<String, String> aggregatorEnv = new LinkedHashMap<>(common);
+        aggregatorEnv.put("STATE_DIR", Files.createDirectories(runDir.resolve("aggregator-state")).toString());
+        aggregatorEnv.put("TOPIC_PARTITIONS", Integer.toString(options.partitions()));
+        aggregatorEnv.put("OPS_PORT", "0");
+        aggregatorEnv.put("OPS_HOST", "127.0.0.1");
+        JavaProcess aggregator = JavaProcess.start("aggregator", "dev.metricsstream.aggregator.AggregatorMain",
+                jvm(options.aggregatorHeap()), aggregatorEnv, runDir.resolve("aggregator.log"), null);
+        processes.add(aggregator);
+        Topics topics = Topics.defaults();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            awaitTopics(admin, Set.of(topics.kubeletScrapes().name(), topics.podMetrics().name(),
+                    topics.nodeMetrics().name()), aggregator);
+            say("aggregator (pid " + aggregator.pid() + ") created the topics");
+            Map<String, String> gatewayEnv = new LinkedHashMap<>(common);
+            gatewayEnv.put("STATE_DIR", Files.createDirectories(runDir.resolve("gateway-state")).toString());
+            gatewayEnv.put("HTTP_PORT", Integer.toString(httpPort));
+            gatewayEnv.put("HTTPS_PORT", Integer.toString(freePort()));
+            gatewayEnv.put("BIND_ADDRESS", "127.0.0.1");
+            gatewayEnv.put("AUTH_MODE", "off");
+            JavaProcess gateway = JavaProcess.start("gateway", "dev.metricsstream.gateway.GatewayMain",
+                    jvm(options.gatewayHeap()), gatewayEnv, runDir.resolve("gateway.log"), null);
+            processes.add(gateway);
+            String baseUrl = "http://127.0.0.1:" + httpPort;
+            awaitHttp(baseUrl + "/apis/metrics.k8s.io/v1beta1/nodes", gateway);
+            say("gateway (pid " + gateway.pid() + ") serving on " + baseUrl);
+            return measure(admin, bootstrap, baseUrl, aggregator, gateway, broker, machineAtStart);
+        } finally {
+            stopAll();
+        }
+    }
+
+    private Path measure(Admin admin, String bootstrap, String baseUrl, JavaProcess aggregator, JavaProcess gateway,
+            JavaProcess broker, Map<String, Object> machineAtStart) throws Exception {
+        long buildStart = System.nanoTime();
+        SimulatedFleet fleet = new SimulatedFleet(options.nodes(), options.podsPerNode(), options.podChurnPerScrape(),
+                options.restartPerScrape(), options.seed(), System.currentTimeMillis());
+        say(String.format(Locale.ROOT, "fleet of %,d nodes × %d pods (%,d deployments) built in %.1f s",
+                options.nodes(), options.podsPerNode(), fleet.deployments().size(),
+                JavaProcess.since(buildStart).toMillis() / 1000.0));
+        List<String> probed = new ArrayList<>();
+        for (int i = 0; i < options.probedNodes(); i++) {
+            probed.add(SimulatedFleet.nodeName((int) ((long) i * options.nodes() / options.probedNodes())));
+        }
+        LatencyRecorder freshness = new LatencyRecorder();
+        LatencyRecorder aggregatorDelay = new LatencyRecorder();
+        Map<JavaProcess, ProcStats> before = new LinkedHashMap<>();
+        Map<JavaProcess, ProcStats> after = new LinkedHashMap<>();
+        List<JavaProcess> measured = new ArrayList<>(processes);
+        long maxLag = 0;
+        long lastLag;
+        try (FleetGenerator generator = new FleetGenerator(fleet, bootstrap, Topics.defaults().kubeletScrapes().name(),
+                options.resolution(), probed);
+             FreshnessProber prober = new FreshnessProber(generator, probed, baseUrl, freshness);
+             QueryLoad queries = new QueryLoad(baseUrl, fleet.deployments(), options.seed());
+             OutputWatcher watcher = new OutputWatcher(bootstrap, Topics.defaults().nodeMetrics().name(),
+                     aggregatorDelay)) {
+            watcher.start();
+            generator.start();
+            prober.start();
+            queries.start(options.queryRate(), options.topInterval());
+            long start = System.nanoTime();
+            long warmupEnd = start + options.warmup().toNanos();
+            long end = warmupEnd + options.duration().toNanos();
+            boolean measuring = false;
+            long measureStartAcked = 0;
+            long measureStartPods = 0;
+            long measureStartNanos = 0;
+            long measureStartIn = 0;
+            long measureStartOut = 0;
+            double measureStartProducerBytes = 0;
+            String loadAtMeasureStart = "";
+            long lastAcked = 0;
+            long lastTick = start;
+            lastLag = 0;
+            while (System.nanoTime() < end) {
+                Thread.sleep(5_000);
+                long now = System.nanoTime();
+                for (JavaProcess p : measured) {
+                    if (!p.isAlive()) {
+                        throw new IllegalStateException(p.name() + " exited; see " + runDir.resolve(p.name() + ".log"));
+                    }
+                }
+                if (!measuring && now >= warmupEnd) {
+                    measuring = true;
+                    for (JavaProcess p : measured) {
+                        before.put(p, p.sample());
+                    }
+                    measureStartAcked = generator.acked();
+                    measureStartPods = generator.podSamplesAcked();
+                    measureStartNanos = now;
+                    measureStartIn = kafkaBytesIn;
+                    measureStartOut = kafkaBytesOut;
+                    measureStartProducerBytes = generator.producerBytesSent();
+                    loadAtMeasureStart = Machine.loadAverage();
+                    prober.measuring(true);
+                    aggregatorDelay.measuring(true);
+                    queries.measuring(true);
+                    maxLag = 0;
+                    say("warmup over: measuring for " + options.duration().toSeconds() + " s");
+                }
+                lastLag = consumerLag(admin);
+                if (measuring) {
+                    maxLag = Math.max(maxLag, lastLag);
+                }
+                long acked = generator.acked();
+                double rate = (acked - lastAcked) / ((now - lastTick) / 1e9);
+                lastAcked = acked;
+                lastTick = now;
+                long lastFresh = freshness.lastMicros();
+                StringBuilder cpu = new StringBuilder();
+                for (JavaProcess p : measured) {
+                    ProcStats s = p.sample();
+                    cpu.append(String.format(Locale.ROOT, " %s %.0fMB", p.name(),
+                            s == null ? 0.0 : s.rssBytes() / 1e6));
+                }
+                say(String.format(Locale.ROOT,
+                        "%s %4ds  %,7.0f scrapes/s  behind %5d ms  lag %,d  node-metrics delay %s  freshness last %s p99 %s"
+                                + "  load %s |%s",
+                        measuring ? "measure" : "warmup ", Duration.ofNanos(now - start).toSeconds(), rate,
+                        generator.currentBehindMillis(), lastLag,
+                        aggregatorDelay.lastMicros() < 0 ? "-" : String.format(Locale.ROOT, "%.2fs",
+                                aggregatorDelay.lastMicros() / 1e6),
+                        lastFresh < 0 ? "-" : String.format(Locale.ROOT, "%.2fs", lastFresh / 1e6),
+                        freshness.count() == 0 ? "-" : String.format(Locale.ROOT, "%.2fs",
+                                freshness.percentileMillis(99) / 1000),
+                        Machine.loadAverage(), cpu));
+            }
+            long measureEnd = System.nanoTime();
+            for (JavaProcess p : measured) {
+                after.put(p, p.sample());
+            }
+            prober.measuring(false);
+            aggregatorDelay.measuring(false);
+            queries.measuring(false);
+            double seconds = (measureEnd - measureStartNanos) / 1e9;
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("scenario", options.scenario());
+            result.put("startedAt", Instant.now().minusNanos(System.nanoTime() - start).toString());
+            result.put("machine", machineAtStart);
+            result.put("loadAverageAtMeasureStart", loadAtMeasureStart);
+            result.put("loadAverageAtEnd", Machine.loadAverage());
+            Map<String, Object> fleetInfo = new LinkedHashMap<>();
+            fleetInfo.put("nodes", options.nodes());
+            fleetInfo.put("podsPerNode", options.podsPerNode());
+            fleetInfo.put("pods", (long) options.nodes() * options.podsPerNode());
+            fleetInfo.put("deployments", fleet.deployments().size());
+            fleetInfo.put("resolutionSeconds", options.resolution().toMillis() / 1000.0);
+            fleetInfo.put("warmupSeconds", options.warmup().toSeconds());
+            fleetInfo.put("measuredSeconds", seconds);
+            fleetInfo.put("podChurnPerScrape", options.podChurnPerScrape());
+            fleetInfo.put("restartPerScrape", options.restartPerScrape());
+            fleetInfo.put("podsReplaced", fleet.podsCreated());
+            fleetInfo.put("containerRestarts", fleet.restarts());
+            fleetInfo.put("externalKafka", options.kafka() != null);
+            result.put("fleet", fleetInfo);
+            Map<String, Object> throughput = new LinkedHashMap<>();
+            double targetRate = options.nodes() / (options.resolution().toMillis() / 1000.0);
+            double scrapesPerSecond = (generator.acked() - measureStartAcked) / seconds;
+            throughput.put("targetScrapesPerSecond", targetRate);
+            throughput.put("scrapesPerSecond", scrapesPerSecond);
+            throughput.put("podSamplesPerSecond", (generator.podSamplesAcked() - measureStartPods) / seconds);
+            throughput.put("producerFailures", generator.failed());
+            throughput.put("generatorMaxBehindMillis", generator.maxBehindMillis());
+            throughput.put("aggregatorLagMaxRecords", maxLag);
+            throughput.put("aggregatorLagAtEndRecords", lastLag);
+            result.put("throughput", throughput);
+            Map<String, Object> fresh = new LinkedHashMap<>(freshness.summary());
+            fresh.put("probedNodes", probed.size());
+            fresh.put("missedSamples", prober.missed());
+            fresh.put("probeRequests", prober.polls());
+            result.put("freshness", fresh);
+            result.put("aggregatorOutputDelay", aggregatorDelay.summary());
+            Map<String, Object> latency = new LinkedHashMap<>();
+            queries.shapes().forEach((shape, recorder) -> latency.put(shape, recorder.summary()));
+            latency.put("hpaQueriesPerSecond", options.queryRate());
+            latency.put("topIntervalSeconds", options.topInterval().toSeconds());
+            latency.put("topPodsResponseBytes", queries.lastTopPodsBytes());
+            result.put("queryLatency", latency);
+            Map<String, Object> procs = new LinkedHashMap<>();
+            double pipelineCores = 0;
+            double pipelinePeakMb = 0;
+            double brokerCores = 0;
+            double brokerPeakMb = 0;
+            for (JavaProcess p : measured) {
+                ProcStats b = before.get(p);
+                ProcStats a = after.get(p);
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("pid", p.pid());
+                double cores = (a.cpuNanos() - b.cpuNanos()) / 1e9 / seconds;
+                entry.put("cpuSecondsPerSecond", cores);
+                entry.put("peakRssBytes", a.peakRssBytes());
+                entry.put("rssAtEndBytes", a.rssBytes());
+                procs.put(p.name(), entry);
+                if (p == broker) {
+                    brokerCores = cores;
+                    brokerPeakMb = a.peakRssBytes() / 1e6;
+                } else {
+                    pipelineCores += cores;
+                    pipelinePeakMb += a.peakRssBytes() / 1e6;
+                }
+            }
+            ProcStats self = ProcStats.read(ProcessHandle.current().pid());
+            procs.put("harness(generator+prober+queries)", Map.of("peakRssBytes", self == null ? -1 : self.peakRssBytes()));
+            result.put("processes", procs);
+            Map<String, Object> kafka = new LinkedHashMap<>();
+            kafka.put("producerBytesPerSecond", (generator.producerBytesSent() - measureStartProducerBytes) / seconds);
+            if (kafkaBytesIn >= 0 && measureStartIn >= 0) {
+                kafka.put("brokerBytesInPerSecond", (kafkaBytesIn - measureStartIn) / seconds);
+                kafka.put("brokerBytesOutPerSecond", (kafkaBytesOut - measureStartOut) / seconds);
+            }
+            result.put("kafka", kafka);
+            Map<String, Object> cost = new LinkedHashMap<>();
+            int nodes = options.nodes();
+            cost.put("pipeline", "aggregator + gateway (the collector runs on each node: see the footprint bench)");
+            cost.put("millicoresPerNode", pipelineCores * 1000 / nodes);
+            cost.put("mbPerNode", pipelinePeakMb / nodes);
+            cost.put("millicoresPerNodeWithBroker", (pipelineCores + brokerCores) * 1000 / nodes);
+            cost.put("mbPerNodeWithBroker", (pipelinePeakMb + brokerPeakMb) / nodes);
+            cost.put("metricsServerMillicoresPerNode", METRICS_SERVER_MILLICORES_PER_NODE);
+            cost.put("metricsServerMbPerNode", METRICS_SERVER_MB_PER_NODE);
+            cost.put("cpuRatioToMetricsServer", pipelineCores * 1000 / nodes / METRICS_SERVER_MILLICORES_PER_NODE);
+            cost.put("memoryRatioToMetricsServer", pipelinePeakMb / nodes / METRICS_SERVER_MB_PER_NODE);
+            result.put("perNodeCost", cost);
+            boolean keptUp = scrapesPerSecond >= targetRate * 0.95 && lastLag <= Math.max(100, targetRate * 5);
+            result.put("keptUp", keptUp);
+            Files.createDirectories(options.resultsDir());
+            Path out = options.resultsDir().resolve(STAMP.format(Instant.now()) + "-" + options.scenario() + ".json");
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
+            printSummary(result);
+            return out;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static void printSummary(Map<String, Object> r) {
+        Map<String, Object> t = (Map<String, Object>) r.get("throughput");
+        Map<String, Object> f = (Map<String, Object>) r.get("freshness");
+        Map<String, Object> q = (Map<String, Object>) r.get("queryLatency");
+        Map<String, Object> c = (Map<String, Object>) r.get("perNodeCost");
+        Map<String, Object> fleet = (Map<String, Object>) r.get("fleet");
+        StringBuilder s = new StringBuilder("\n");
+        s.append(String.format(Locale.ROOT, "| %-34s | %s |%n", "fleet", fleet.get("nodes") + " nodes × "
+                + fleet.get("podsPerNode") + " pods @ " + fleet.get("resolutionSeconds") + " s"));
+        s.append("|------------------------------------|------------------------------|\n");
+        row(s, "scrapes/s (target)", String.format(Locale.ROOT, "%.0f (%.0f)", t.get("scrapesPerSecond"),
+                t.get("targetScrapesPerSecond")));
+        row(s, "pod samples/s", String.format(Locale.ROOT, "%.0f", t.get("podSamplesPerSecond")));
+        row(s, "aggregator lag max / end (records)", t.get("aggregatorLagMaxRecords") + " / "
+                + t.get("aggregatorLagAtEndRecords"));
+        row(s, "freshness p50 / p99 / max (ms)", f.get("p50Millis") + " / " + f.get("p99Millis") + " / "
+                + f.get("maxMillis") + " (n=" + f.get("count") + ", missed " + f.get("missedSamples") + ")");
+        Map<String, Object> d = (Map<String, Object>) r.get("aggregatorOutputDelay");
+        row(s, "node-metrics delay p50 / p99 (ms)", d.get("p50Millis") + " / " + d.get("p99Millis"));
+        for (String shape : List.of("hpa", "topPods", "topNodes")) {
+            Map<String, Object> l = (Map<String, Object>) q.get(shape);
+            row(s, shape + " latency p50 / p99 / max (ms)", l.get("p50Millis") + " / " + l.get("p99Millis") + " / "
+                    + l.get("maxMillis") + " (n=" + l.get("count") + ", errors " + l.get("errors") + ")");
+        }
+        ((Map<String, Object>) r.get("processes")).forEach((name, v) -> {
+            Map<String, Object> p = (Map<String, Object>) v;
+            if (p.containsKey("cpuSecondsPerSecond")) {
+                row(s, name + " CPU s/s, peak RSS MB", String.format(Locale.ROOT, "%.3f, %.0f",
+                        p.get("cpuSecondsPerSecond"), ((Number) p.get("peakRssBytes")).doubleValue() / 1e6));
+            }
+        });
+        row(s, "per node: millicores, MB", String.format(Locale.ROOT, "%.3f, %.3f (metrics-server 1, 2)",
+                c.get("millicoresPerNode"), c.get("mbPerNode")));
+        row(s, "ratio to metrics-server cpu, mem", String.format(Locale.ROOT, "%.2f×, %.2f×",
+                c.get("cpuRatioToMetricsServer"), c.get("memoryRatioToMetricsServer")));
+        row(s, "kept up", String.valueOf(r.get("keptUp")));
+        row(s, "load average (start, end)", r.get("loadAverageAtMeasureStart") + " → " + r.get("loadAverageAtEnd"));
+        System.out.println(s);
+    }
+
+    private static void row(StringBuilder s, String name, String value) {
+        s.append(String.format(Locale.ROOT, "| %-34s | %s |%n", name, value));
+    }
+
+    private static List<String> jvm(String heap) {
+        return List.of("-Xmx" + heap, "-Xms64m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
+    }
+
+    private long consumerLag(Admin admin) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                    "metrics-stream-aggregator").partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+            String topic = Topics.defaults().kubeletScrapes().name();
+            Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
+            for (int p = 0; p < options.partitions(); p++) {
+                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            long lag = 0;
+            for (var e : admin.listOffsets(request).all().get(5, TimeUnit.SECONDS).entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static void awaitTopics(Admin admin, Set<String> names, JavaProcess owner) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!owner.isAlive()) {
+                throw new IllegalStateException(owner.name() + " exited before creating the topics");
+            }
+            if (admin.listTopics().names().get(10, TimeUnit.SECONDS).containsAll(names)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("topics " + names + " not created within 120 s");
+    }
+
+    private static void awaitHttp(String url, JavaProcess owner) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!owner.isAlive()) {
+                throw new IllegalStateException(owner.name() + " exited before serving");
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(url + " not answering 200 within 120 s");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private synchronized void stopAll() {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).close();
+        }
+        processes.clear();
+    }
+
+    private static void say(String line) {
+        System.out.println("[bench " + DateTimeFormatter.ISO_LOCAL_TIME.format(java.time.LocalTime.now(
+                ZoneOffset.UTC)).substring(0, 8) + "] " + line);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.metricsstream.bench.jmh;
+
+import dev.metricsstream.aggregator.scrape.Emission;
+import dev.metricsstream.aggregator.scrape.ScrapeStep;
+import dev.metricsstream.avro.NodeScrape;
+import dev.metricsstream.avro.PodMetrics;
+import dev.metricsstream.collector.parse.ResourceMetricsDecoder;
+import dev.metricsstream.schemas.AvroSerde;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** The schemas module's serde (single-object encoding) on a 110-pod NodeScrape and on one PodMetrics. */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(2)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 3, time = 2)
+public class AvroBenchmark {
+    private final AvroSerde<NodeScrape> scrapeSerde = AvroSerde.of(NodeScrape.class);
+    private final AvroSerde<PodMetrics> podSerde = AvroSerde.of(PodMetrics.class);
+    private NodeScrape scrape;
+    private PodMetrics pod;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        KubeletBodies bodies = KubeletBodies.fetch(110);
+        ResourceMetricsDecoder decoder = new ResourceMetricsDecoder();
+        NodeScrape first = decoder.decode(new ByteArrayInputStream(bodies.resource1()), bodies.nodeName(),
+                bodies.time1Millis()).scrape();
+        scrape = decoder.decode(new ByteArrayInputStream(bodies.resource2()), bodies.nodeName(),
+                bodies.time2Millis()).scrape();
+        ScrapeStep.Result step = ScrapeStep.apply(ScrapeStep.apply(null, first, bodies.time1Millis(),
+                Duration.ofSeconds(15)).next(), scrape, bodies.time2Millis(), Duration.ofSeconds(15));
+        pod = step.emissions().stream().filter(e -> e instanceof Emission.PodUpdate)
+                .map(e -> ((Emission.PodUpdate) e).value()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no pod assembled from the simulator's node"));
+    }
+
+    @Benchmark
+    public NodeScrape nodeScrape110PodsEncodeDecode() {
+        return scrapeSerde.deserialize("kubelet-scrapes", scrapeSerde.serialize("kubelet-scrapes", scrape));
+    }
+
+    @Benchmark
+    public PodMetrics podMetricsEncodeDecode() {
+        return podSerde.deserialize("pod-metrics", podSerde.serialize("pod-metrics", pod));
+    }
+}

@@ -1,0 +1,59 @@
+package dev.metricsstream.bench.jmh;
+
+import dev.metricsstream.aggregator.scrape.ScrapeStep;
+import dev.metricsstream.aggregator.state.NodeState;
+import dev.metricsstream.avro.NodeScrape;
+import dev.metricsstream.collector.parse.ResourceMetricsDecoder;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The aggregator's pure step for one 110-pod NodeScrape against the node's stored state: the rate rule per container
+ * and node, pod assembly, and the emissions (what the Streams processor does per record, without the store).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(2)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 3, time = 2)
+public class ScrapeStepBenchmark {
+    private static final Duration RESOLUTION = Duration.ofSeconds(15);
+    private NodeState previous;
+    private NodeScrape scrape;
+    private long nowMillis;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        KubeletBodies bodies = KubeletBodies.fetch(110);
+        ResourceMetricsDecoder decoder = new ResourceMetricsDecoder();
+        NodeScrape first = decoder.decode(new ByteArrayInputStream(bodies.resource1()), bodies.nodeName(),
+                bodies.time1Millis()).scrape();
+        scrape = decoder.decode(new ByteArrayInputStream(bodies.resource2()), bodies.nodeName(),
+                bodies.time2Millis()).scrape();
+        previous = ScrapeStep.apply(null, first, bodies.time1Millis(), RESOLUTION).next();
+        nowMillis = bodies.time2Millis();
+        int emitted = ScrapeStep.apply(previous, scrape, nowMillis, RESOLUTION).emissions().size();
+        if (emitted < 110) {
+            throw new IllegalStateException("expected every pod to be published, got " + emitted + " emissions");
+        }
+    }
+
+    @Benchmark
+    public ScrapeStep.Result rateRuleAndPodAssembly110Pods() {
+        return ScrapeStep.apply(previous, scrape, nowMillis, RESOLUTION);
+    }
+}
