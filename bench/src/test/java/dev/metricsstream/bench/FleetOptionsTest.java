@@ -1,0 +1,45 @@
+package dev.metricsstream.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.metricsstream.bench.fleet.FleetOptions;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class FleetOptionsTest {
+
+    @Test
+    void flags_as_the_issue_writes_them_are_understood() {
+        FleetOptions options = FleetOptions.parse(new String[] {"--nodes", "5000", "--pods-per-node", "30",
+                "--resolution", "15s", "--duration", "3m", "--kafka", "localhost:9092", "--query-rate=5"});
+        assertEquals(5000, options.nodes());
+        assertEquals(30, options.podsPerNode());
+        assertEquals(Duration.ofSeconds(15), options.resolution());
+        assertEquals(Duration.ofMinutes(3), options.duration());
+        assertEquals("localhost:9092", options.kafka());
+        assertEquals(5.0, options.queryRate());
+        assertEquals("fleet-5000n", options.scenario());
+    }
+
+    @Test
+    void without_kafka_a_broker_is_started_and_defaults_apply() {
+        FleetOptions options = FleetOptions.parse(new String[0]);
+        assertNull(options.kafka());
+        assertEquals(1000, options.nodes());
+        assertEquals(16, options.probedNodes());
+    }
+
+    @Test
+    void every_bad_flag_is_reported_at_once() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FleetOptions.parse(
+                new String[] {"--nodes", "many", "--resolution", "soon", "--colour", "blue", "--duration"}));
+        String message = e.getMessage();
+        assertTrue(message.contains("--nodes must be a whole number"), message);
+        assertTrue(message.contains("--resolution"), message);
+        assertTrue(message.contains("unknown flag --colour"), message);
+        assertTrue(message.contains("--duration needs a value"), message);
+    }
+}
