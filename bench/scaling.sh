@@ -2,7 +2,8 @@
 # Scaling run: the fleet benchmark at 1,000 / 5,000 / 10,000 / 20,000 nodes (30 pods each, 15 s), one after the
 # other, then the chart. Stops growing the fleet once a size did not keep up or its freshness p99 exceeded 10 s.
 #   bench/scaling.sh [sizes...]          e.g. bench/scaling.sh 1000 5000
-# Env: DURATION (default 2m), WARMUP (default 45s), QUERY_RATE (default 2), RESULTS (default bench/results).
+# Env: DURATION (default 2m), WARMUP (default 45s), QUERY_RATE (default 2), RESULTS (default bench/results),
+#      AGGREGATOR_ENV (extra aggregator environment, "K=V;K=V"), SCENARIO (default scaling).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=("$@")
@@ -11,6 +12,8 @@ DURATION=${DURATION:-2m}
 WARMUP=${WARMUP:-45s}
 QUERY_RATE=${QUERY_RATE:-2}
 RESULTS=${RESULTS:-bench/results}
+AGGREGATOR_ENV=${AGGREGATOR_ENV:-}
+SCENARIO=${SCENARIO:-scaling}
 CP_FILE=bench/target/runtime-classpath.txt
 if [ ! -f "$CP_FILE" ] || [ ! -d bench/target/classes ]; then
   ./mvnw -B -q -pl bench -am package -DskipTests
@@ -26,9 +29,11 @@ heap_for() { # heap grows with the fleet: ~1.2 KB per pod stored in the aggregat
 for n in "${SIZES[@]}"; do
   echo "=== $n nodes (load average: $(cut -d' ' -f1-3 /proc/loadavg)) ==="
   heap=$(heap_for "$n")
-  out=$(java -cp "$CP" dev.metricsstream.bench.fleet.FleetBenchMain --nodes "$n" --pods-per-node 30 \
+  extra=()
+  [ -n "$AGGREGATOR_ENV" ] && extra=(--aggregator-env "$AGGREGATOR_ENV")
+  out=$(java -cp "$CP" dev.metricsstream.bench.fleet.FleetBenchMain --nodes "$n" --pods-per-node 30 "${extra[@]}" \
       --resolution 15s --warmup "$WARMUP" --duration "$DURATION" --query-rate "$QUERY_RATE" \
-      --aggregator-heap "$heap" --gateway-heap "$heap" --scenario "scaling-${n}n" --results "$RESULTS" \
+      --aggregator-heap "$heap" --gateway-heap "$heap" --scenario "${SCENARIO}-${n}n" --results "$RESULTS" \
       2>&1 | tee /dev/stderr | grep '^result: ' | sed 's/^result: //') || true
   if [ -z "$out" ] || [ ! -f "$out" ]; then
     echo "=== $n nodes: the run failed; stopping here ==="
@@ -47,5 +52,5 @@ for n in "${SIZES[@]}"; do
 done
 if [ ${#FILES[@]} -gt 0 ]; then
   java -Djava.awt.headless=true -cp "$CP" dev.metricsstream.bench.chart.ChartMain \
-      "$RESULTS/$STAMP-scaling.png" "${FILES[@]}"
+      "$RESULTS/$STAMP-$SCENARIO.png" "${FILES[@]}"
 fi

@@ -76,8 +76,9 @@ public final class ChartMain {
             maxFresh = Math.max(maxFresh, finite(p.freshnessP99Seconds()));
             maxCost = Math.max(maxCost, Math.max(finite(p.millicoresPerNode()), finite(p.mbPerNode())));
         }
-        Panel left = new Panel(g, 70, 60, 480, 380, points, niceCeil(maxFresh * 1.1));
-        left.frame("end-to-end freshness (s)");
+        Panel left = new Panel(g, 70, 60, 480, 380, points, Math.pow(10, Math.ceil(Math.log10(maxFresh * 1.1))));
+        left.logMin = 0.01;
+        left.frame("end-to-end freshness (s, log scale)");
         left.hline(2.0, new Color(200, 0, 0), "2 s");
         left.series(points.stream().map(Point::freshnessP50Seconds).toList(), new Color(120, 160, 220), "p50");
         left.series(points.stream().map(Point::freshnessP99Seconds).toList(), new Color(20, 60, 160), "p99");
@@ -94,6 +95,7 @@ public final class ChartMain {
         for (Point p : points) {
             legend.append(String.format(Locale.ROOT, "%,d%s  ", p.nodes(), p.keptUp() ? "" : " (fell behind)"));
         }
+        legend.append("   hollow marker = the aggregator fell behind (its CPU was capped: cost per node understated)");
         g.drawString(legend.toString(), 70, HEIGHT - 20);
         g.dispose();
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -123,6 +125,7 @@ public final class ChartMain {
         final int h;
         final List<Point> points;
         final double yMax;
+        double logMin; // > 0: logarithmic axis from logMin to yMax
         int legendRow;
 
         Panel(Graphics2D g, int x, int y, int w, int h, List<Point> points, double yMax) {
@@ -140,7 +143,26 @@ public final class ChartMain {
         }
 
         int py(double value) {
+            if (logMin > 0) {
+                double v = Math.max(logMin, Math.min(value, yMax));
+                return y + h - (int) Math.round((Math.log10(v) - Math.log10(logMin))
+                        / (Math.log10(yMax) - Math.log10(logMin)) * h);
+            }
             return y + h - (int) Math.round(Math.min(value, yMax) / yMax * h);
+        }
+
+        List<Double> ticks() {
+            List<Double> ticks = new ArrayList<>();
+            if (logMin > 0) {
+                for (double v = logMin; v <= yMax * 1.0001; v *= 10) {
+                    ticks.add(v);
+                }
+            } else {
+                for (int i = 0; i <= 5; i++) {
+                    ticks.add(yMax * i / 5);
+                }
+            }
+            return ticks;
         }
 
         void frame(String title) {
@@ -149,13 +171,13 @@ public final class ChartMain {
             g.drawString(title, x, y - 10);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.setStroke(new BasicStroke(1));
-            for (int i = 0; i <= 5; i++) {
-                double v = yMax * i / 5;
+            for (double v : ticks()) {
                 int yy = py(v);
                 g.setColor(new Color(230, 230, 230));
                 g.drawLine(x, yy, x + w, yy);
                 g.setColor(Color.DARK_GRAY);
-                g.drawString(String.format(Locale.ROOT, v >= 10 ? "%.0f" : "%.1f", v), x - 40, yy + 4);
+                g.drawString(String.format(Locale.ROOT, v >= 10 ? "%.0f" : v >= 0.1 ? "%.1f" : "%.2f", v), x - 40,
+                        yy + 4);
             }
             g.setColor(Color.BLACK);
             g.drawRect(x, y, w, h);
@@ -187,7 +209,13 @@ public final class ChartMain {
                 }
                 int cx = px(i);
                 int cy = py(v);
-                g.fillOval(cx - 4, cy - 4, 8, 8);
+                if (points.get(i).keptUp()) {
+                    g.fillOval(cx - 4, cy - 4, 8, 8);
+                } else {
+                    g.setStroke(new BasicStroke(2f));
+                    g.drawOval(cx - 5, cy - 5, 10, 10);
+                    g.setStroke(new BasicStroke(2.5f));
+                }
                 String text = String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.2f", v);
                 g.drawString(text + (v > yMax ? "↑" : ""), cx + 6, cy - 6);
                 if (prevX >= 0) {

@@ -106,6 +106,7 @@ public final class FleetBenchMain {
         aggregatorEnv.put("TOPIC_PARTITIONS", Integer.toString(options.partitions()));
         aggregatorEnv.put("OPS_PORT", "0");
         aggregatorEnv.put("OPS_HOST", "127.0.0.1");
+        aggregatorEnv.putAll(options.aggregatorEnv());
         JavaProcess aggregator = JavaProcess.start("aggregator", "dev.metricsstream.aggregator.AggregatorMain",
                 jvm(options.aggregatorHeap()), aggregatorEnv, runDir.resolve("aggregator.log"), null);
         processes.add(aggregator);
@@ -255,6 +256,9 @@ public final class FleetBenchMain {
             fleetInfo.put("podsReplaced", fleet.podsCreated());
             fleetInfo.put("containerRestarts", fleet.restarts());
             fleetInfo.put("externalKafka", options.kafka() != null);
+            fleetInfo.put("aggregatorEnv", options.aggregatorEnv());
+            fleetInfo.put("aggregatorHeap", options.aggregatorHeap());
+            fleetInfo.put("gatewayHeap", options.gatewayHeap());
             result.put("fleet", fleetInfo);
             Map<String, Object> throughput = new LinkedHashMap<>();
             double targetRate = options.nodes() / (options.resolution().toMillis() / 1000.0);
@@ -264,8 +268,9 @@ public final class FleetBenchMain {
             throughput.put("podSamplesPerSecond", (generator.podSamplesAcked() - measureStartPods) / seconds);
             throughput.put("producerFailures", generator.failed());
             throughput.put("generatorMaxBehindMillis", generator.maxBehindMillis());
-            throughput.put("aggregatorLagMaxRecords", maxLag);
-            throughput.put("aggregatorLagAtEndRecords", lastLag);
+            throughput.put("aggregatorCommittedLagMaxRecords", maxLag);
+            throughput.put("aggregatorCommittedLagAtEndRecords", lastLag);
+            throughput.put("lagNote", "committed offsets: includes up to one commit interval (30 s by default)");
             result.put("throughput", throughput);
             Map<String, Object> fresh = new LinkedHashMap<>(freshness.summary());
             fresh.put("probedNodes", probed.size());
@@ -324,7 +329,11 @@ public final class FleetBenchMain {
             cost.put("cpuRatioToMetricsServer", pipelineCores * 1000 / nodes / METRICS_SERVER_MILLICORES_PER_NODE);
             cost.put("memoryRatioToMetricsServer", pipelinePeakMb / nodes / METRICS_SERVER_MB_PER_NODE);
             result.put("perNodeCost", cost);
-            boolean keptUp = scrapesPerSecond >= targetRate * 0.95 && lastLag <= Math.max(100, targetRate * 5);
+            // committed-offset lag saw-tooths with the commit interval (30 s at-least-once), so keeping up is judged
+            // on the produced rate and on the aggregator's output delay staying within one resolution at p99
+            double outputP99Millis = aggregatorDelay.percentileMillis(99);
+            boolean keptUp = scrapesPerSecond >= targetRate * 0.95 && Double.isFinite(outputP99Millis)
+                    && outputP99Millis < options.resolution().toMillis();
             result.put("keptUp", keptUp);
             Files.createDirectories(options.resultsDir());
             Path out = options.resultsDir().resolve(STAMP.format(Instant.now()) + "-" + options.scenario() + ".json");
@@ -348,8 +357,8 @@ public final class FleetBenchMain {
         row(s, "scrapes/s (target)", String.format(Locale.ROOT, "%.0f (%.0f)", t.get("scrapesPerSecond"),
                 t.get("targetScrapesPerSecond")));
         row(s, "pod samples/s", String.format(Locale.ROOT, "%.0f", t.get("podSamplesPerSecond")));
-        row(s, "aggregator lag max / end (records)", t.get("aggregatorLagMaxRecords") + " / "
-                + t.get("aggregatorLagAtEndRecords"));
+        row(s, "committed lag max / end (records)", t.get("aggregatorCommittedLagMaxRecords") + " / "
+                + t.get("aggregatorCommittedLagAtEndRecords"));
         row(s, "freshness p50 / p99 / max (ms)", f.get("p50Millis") + " / " + f.get("p99Millis") + " / "
                 + f.get("maxMillis") + " (n=" + f.get("count") + ", missed " + f.get("missedSamples") + ")");
         Map<String, Object> d = (Map<String, Object>) r.get("aggregatorOutputDelay");

@@ -18,7 +18,8 @@ import java.util.Map;
 public record FleetOptions(int nodes, int podsPerNode, Duration resolution, Duration duration, Duration warmup,
                            String kafka, double queryRate, Duration topInterval, String scenario, Path resultsDir,
                            int partitions, String aggregatorHeap, String gatewayHeap, String brokerHeap,
-                           double podChurnPerScrape, double restartPerScrape, int probedNodes, long seed) {
+                           double podChurnPerScrape, double restartPerScrape, int probedNodes, long seed,
+                           Map<String, String> aggregatorEnv) {
 
     static final String USAGE = """
             metrics-stream bench [flags]   (dev.metricsstream.bench.fleet.FleetBenchMain)
@@ -38,6 +39,7 @@ public record FleetOptions(int nodes, int podsPerNode, Duration resolution, Dura
               --restart P            chance per container per scrape of a restart (default 0.001)
               --probed-nodes N       nodes whose freshness is probed through the gateway (default 16)
               --seed N               random seed (default 42)
+              --aggregator-env K=V;K=V  extra aggregator environment, e.g. "WINDOW_SIZES=1h;NUM_STREAM_THREADS=2"
             """;
 
     public static FleetOptions parse(String[] args) {
@@ -87,6 +89,18 @@ public record FleetOptions(int nodes, int podsPerNode, Duration resolution, Dura
         double restart = r.decimal("restart", 0.001);
         int probed = r.integer("probed-nodes", 16, 1, 1000);
         long seed = r.integer("seed", 42, 0, Integer.MAX_VALUE);
+        Map<String, String> aggregatorEnv = new java.util.TreeMap<>();
+        String extra = flags.remove("aggregator-env");
+        if (extra != null) {
+            for (String pair : extra.split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    problems.add("--aggregator-env wants KEY=VALUE pairs separated by ';', got '" + pair + "'");
+                } else {
+                    aggregatorEnv.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                }
+            }
+        }
         for (String unknown : flags.keySet()) {
             problems.add("unknown flag --" + unknown);
         }
@@ -94,7 +108,8 @@ public record FleetOptions(int nodes, int podsPerNode, Duration resolution, Dura
             throw new IllegalArgumentException(String.join("\n", problems) + "\n\n" + USAGE);
         }
         return new FleetOptions(nodes, pods, resolution, duration, warmup, kafka, queryRate, top, scenario, results,
-                partitions, aggHeap, gwHeap, brokerHeap, churn, restart, Math.min(probed, nodes), seed);
+                partitions, aggHeap, gwHeap, brokerHeap, churn, restart, Math.min(probed, nodes), seed,
+                Map.copyOf(aggregatorEnv));
     }
 
     private record Reader(Map<String, String> flags, List<String> problems) {
