@@ -36,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +84,18 @@ public final class Standalone implements AutoCloseable {
      */
     public static Standalone start(StandaloneOptions options, PrintStream out, Duration firstRatesTimeout)
             throws Exception {
+        return start(options, out, firstRatesTimeout, s -> { });
+    }
+
+    /**
+     * As {@link #start(StandaloneOptions, PrintStream, Duration)}, handing the instance to {@code created} before
+     * anything starts, so a shutdown hook can stop a run that is still starting ({@link #close} stops what is up and
+     * makes the rest of the start fail).
+     */
+    public static Standalone start(StandaloneOptions options, PrintStream out, Duration firstRatesTimeout,
+            Consumer<Standalone> created) throws Exception {
         Standalone standalone = new Standalone(options, out);
+        created.accept(standalone);
         try {
             standalone.startAll(firstRatesTimeout);
             return standalone;
@@ -107,7 +119,7 @@ public final class Standalone implements AutoCloseable {
             Path data = work.resolve("kafka");
             boolean reused = EmbeddedKafka.readClusterId(data) != null;
             kafka = EmbeddedKafka.start(data, freePort(), freePort(), Duration.ofSeconds(60));
-            started.push(new Stoppable("broker", kafka));
+            register("broker", kafka);
             bootstrapServers = kafka.bootstrapServers();
             progress("broker up at " + bootstrapServers + " (KRaft, cluster id " + kafka.clusterId() + ", "
                     + (reused ? "data reused from " : "new storage in ") + data + ")");
@@ -117,14 +129,14 @@ public final class Standalone implements AutoCloseable {
         }
 
         aggregator = AggregatorApp.start(AggregatorConfig.from(aggregatorEnv()), new PrometheusRegistry());
-        started.push(new Stoppable("aggregator", aggregator));
+        register("aggregator", aggregator);
         progress("topics ready: " + Topics.defaults().all().stream().map(t -> t.name())
                 .collect(Collectors.joining(", ")));
         progress("aggregator started (Kafka Streams, state in " + work.resolve("aggregator-state") + ")");
 
         gateway = GatewayMain.start(GatewayConfig.fromEnv(gatewayEnv()), Clock.system(),
                 ProcessMetrics.newRegistryWithJvmMetrics());
-        started.push(new Stoppable("gateway", gateway));
+        register("gateway", gateway);
         progress("gateway serving https://127.0.0.1:" + gateway.server().httpsPort()
                 + (gateway.server().httpPort() > 0 ? " and http://127.0.0.1:" + gateway.server().httpPort() : "")
                 + " (authentication OFF)");
@@ -133,7 +145,7 @@ public final class Standalone implements AutoCloseable {
         if (options.simulated()) {
             simulator = KubeletSimulator.builder().nodes(options.nodes()).podsPerNode(options.podsPerNode())
                     .seed(SEED).token(randomToken()).build().start();
-            started.push(new Stoppable("kubelet simulator", simulator));
+            register("kubelet simulator", simulator);
             Path ca = simulator.writeCaCertificatePem(work.resolve("kubelet-simulator-ca.crt"));
             Path token = writePrivate(work.resolve("kubelet-simulator-token"), simulator.token());
             collectorEnv.put("KUBELET_TARGETS", simulator.nodes().stream().map(n -> n.name() + "=" + n.baseUrl())
@@ -163,7 +175,7 @@ public final class Standalone implements AutoCloseable {
         collectorEnv.put("SHUTDOWN_TIMEOUT", "6s");
         CollectorConfig collectorConfig = CollectorConfig.from(collectorEnv);
         collector = CollectorApp.create(collectorConfig, InstantSource.system(), new PrometheusRegistry());
-        started.push(new Stoppable("collector", collector));
+        register("collector", collector);
         collector.start(Duration.ZERO);
         progress("collector scraping " + collectorConfig.targets().size() + " kubelet(s) every " + resolution());
 
@@ -173,11 +185,20 @@ public final class Standalone implements AutoCloseable {
         out.flush();
     }
 
+    /** Records a started part for {@link #close}; when close already ran (Ctrl-C while starting) stops it at once. */
+    private synchronized void register(String name, AutoCloseable resource) throws Exception {
+        if (closed) {
+            resource.close();
+            throw new IllegalStateException("stopped while starting");
+        }
+        started.push(new Stoppable(name, resource));
+    }
+
     private void awaitFirstData(Duration timeout) throws InterruptedException {
         long startMillis = System.currentTimeMillis();
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean scrapes = false;
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && !closed) {
             if (!scrapes && collector.publisher().sentCount() > 0) {
                 scrapes = true;
                 progress("first scrapes published to Kafka");

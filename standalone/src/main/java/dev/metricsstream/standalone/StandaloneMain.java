@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -29,24 +31,33 @@ public final class StandaloneMain {
 
     public static void main(String[] args) throws InterruptedException {
         quietLibraries();
-        Launch launch = launch(args, System.out, System.err, Duration.ofSeconds(90));
+        AtomicReference<Standalone> current = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        // registered before anything starts: Ctrl-C while starting stops what is already up
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Standalone running = current.get();
+            if (running != null) {
+                System.out.println("stopping (reverse order) ...");
+                running.close();
+                System.out.println("stopped; data kept for the next start");
+            }
+            stopped.countDown();
+        }, "standalone-shutdown"));
+        Launch launch = launch(args, System.out, System.err, Duration.ofSeconds(90), current::set);
         if (launch.running() == null) {
             System.exit(launch.exitCode());
             return;
         }
-        Standalone running = launch.running();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("stopping (reverse order) ...");
-            running.close();
-            System.out.println("stopped; data kept for the next start");
-            stopped.countDown();
-        }, "standalone-shutdown"));
         stopped.await();
     }
 
     /** Parses and starts; never throws for bad input, never calls {@code System.exit}. */
     public static Launch launch(String[] args, PrintStream out, PrintStream err, Duration firstRatesTimeout) {
+        return launch(args, out, err, firstRatesTimeout, s -> { });
+    }
+
+    static Launch launch(String[] args, PrintStream out, PrintStream err, Duration firstRatesTimeout,
+            Consumer<Standalone> created) {
         StandaloneOptions options;
         try {
             options = StandaloneOptions.parse(args, defaultWorkDir());
@@ -59,7 +70,7 @@ public final class StandaloneMain {
             return new Launch(0, null);
         }
         try {
-            return new Launch(0, Standalone.start(options, out, firstRatesTimeout));
+            return new Launch(0, Standalone.start(options, out, firstRatesTimeout, created));
         } catch (UsageException e) {
             err.println("metrics-stream: " + e.getMessage());
             return new Launch(EXIT_USAGE, null);
