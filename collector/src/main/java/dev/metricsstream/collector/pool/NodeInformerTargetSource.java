@@ -1,0 +1,146 @@
+package dev.metricsstream.collector.pool;
+
+import dev.metricsstream.avro.NodeInfo;
+import dev.metricsstream.collector.metadata.ApiServerMetadataSource;
+import dev.metricsstream.collector.scrape.ScrapeTarget;
+import dev.metricsstream.collector.scrape.TargetSource;
+import io.kubernetes.client.informer.ResourceEventHandler;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1NodeList;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every Node of the cluster from a client-java informer (list + watch on {@code /api/v1/nodes}, relist on 410
+ * Gone), addressed like metrics-server does ({@link NodeAddresses}), cut to this replica's {@link Shard}. Nodes
+ * appear and disappear as the informer sees them. The Nodes' labels, capacity and allocatable are kept for the
+ * records ({@link #nodeInfo(String)}), so pool mode needs no per-node GET.
+ */
+public final class NodeInformerTargetSource implements TargetSource {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeInformerTargetSource.class);
+
+    private record Known(ScrapeTarget target, NodeInfo info) {
+    }
+
+    private final Shard shard;
+    private final NodeAddresses addresses;
+    private final SharedInformerFactory factory;
+    private final SharedIndexInformer<V1Node> informer;
+    private final Map<String, Known> nodes = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> unaddressable = new ConcurrentHashMap<>();
+
+    /** @param client an ApiClient whose read timeout is 0 (watches stay open for minutes) */
+    public NodeInformerTargetSource(ApiClient client, NodeAddresses addresses, Shard shard) {
+        this.shard = shard;
+        this.addresses = addresses;
+        CoreV1Api api = new CoreV1Api(client);
+        this.factory = new SharedInformerFactory(client);
+        this.informer = factory.sharedIndexInformerFor(params -> api.listNode()
+                        .resourceVersion(params.resourceVersion)
+                        .watch(params.watch)
+                        .timeoutSeconds(params.timeoutSeconds)
+                        .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
+                        .buildCall(null),
+                V1Node.class, V1NodeList.class, 0L,
+                (type, error) -> LOG.atWarn().addKeyValue("source", "apiserver")
+                        .addKeyValue("reason", "watch_error").log("node list/watch failed: {}", error.toString()));
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(V1Node node) {
+                upsert(node);
+            }
+
+            @Override
+            public void onUpdate(V1Node oldNode, V1Node newNode) {
+                upsert(newNode);
+            }
+
+            @Override
+            public void onDelete(V1Node node, boolean finalStateUnknown) {
+                String name = name(node);
+                if (name != null && nodes.remove(name) != null) {
+                    LOG.atInfo().addKeyValue("node", name).log("node removed, no longer scraped");
+                }
+                if (name != null) {
+                    unaddressable.remove(name);
+                }
+            }
+        });
+        factory.startAllRegisteredInformers();
+    }
+
+    private void upsert(V1Node node) {
+        String name = name(node);
+        if (name == null) {
+            return;
+        }
+        Optional<URI> url = addresses.url(node);
+        if (url.isEmpty()) {
+            nodes.remove(name);
+            if (unaddressable.put(name, Boolean.TRUE) == null) {
+                LOG.atWarn().addKeyValue("node", name).addKeyValue("reason", "no_node_address")
+                        .log("node has no address of the preferred types {}; not scraped", addresses.preferredTypes());
+            }
+            return;
+        }
+        unaddressable.remove(name);
+        Known previous = nodes.put(name, new Known(new ScrapeTarget(name, url.get()),
+                ApiServerMetadataSource.toNodeInfo(node)));
+        if (previous == null && shard.owns(name)) {
+            LOG.atInfo().addKeyValue("node", name).log("node added, scraped at {}", url.get());
+        }
+    }
+
+    private static String name(V1Node node) {
+        return node.getMetadata() == null ? null : node.getMetadata().getName();
+    }
+
+    /** True once the first node list arrived. */
+    public boolean hasSynced() {
+        return informer.hasSynced();
+    }
+
+    @Override
+    public List<ScrapeTarget> targets() {
+        List<ScrapeTarget> mine = new ArrayList<>();
+        for (Known known : nodes.values()) {
+            if (shard.owns(known.target().nodeName())) {
+                mine.add(known.target());
+            }
+        }
+        mine.sort(Comparator.comparing(ScrapeTarget::nodeName));
+        return mine;
+    }
+
+    /** All addressable nodes the informer knows, in every shard. */
+    public int knownNodes() {
+        return nodes.size();
+    }
+
+    /** Labels, capacity and allocatable of a node, or null when unknown. */
+    public NodeInfo nodeInfo(String nodeName) {
+        Known known = nodes.get(nodeName);
+        return known == null ? null : known.info();
+    }
+
+    @Override
+    public String name() {
+        return "cluster";
+    }
+
+    @Override
+    public void close() {
+        factory.stopAllRegisteredInformers(true);
+    }
+}
