@@ -30,14 +30,10 @@ import org.slf4j.LoggerFactory;
 public final class NodeInformerTargetSource implements TargetSource {
     private static final Logger LOG = LoggerFactory.getLogger(NodeInformerTargetSource.class);
 
-    private record Known(ScrapeTarget target, NodeInfo info) {
-    }
-
     private final Shard shard;
     private final NodeAddresses addresses;
     private final SharedInformerFactory factory;
     private final SharedIndexInformer<V1Node> informer;
-    private final Map<String, Known> nodes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> unaddressable = new ConcurrentHashMap<>();
 
     /** @param client an ApiClient whose read timeout is 0 (watches stay open for minutes) */
@@ -69,36 +65,26 @@ public final class NodeInformerTargetSource implements TargetSource {
             @Override
             public void onDelete(V1Node node, boolean finalStateUnknown) {
                 String name = name(node);
-                if (name != null && nodes.remove(name) != null) {
-                    LOG.atInfo().addKeyValue("node", name).log("node removed, no longer scraped");
-                }
                 if (name != null) {
                     unaddressable.remove(name);
+                    LOG.atInfo().addKeyValue("node", name).log("node removed, no longer scraped");
                 }
             }
         });
         factory.startAllRegisteredInformers();
     }
 
+    /** Logs (once per node) a node that cannot be scraped because it has no address of a preferred type. */
     private void upsert(V1Node node) {
         String name = name(node);
         if (name == null) {
             return;
         }
-        Optional<URI> url = addresses.url(node);
-        if (url.isEmpty()) {
-            nodes.remove(name);
-            if (unaddressable.put(name, Boolean.TRUE) == null) {
-                LOG.atWarn().addKeyValue("node", name).addKeyValue("reason", "no_node_address")
-                        .log("node has no address of the preferred types {}; not scraped", addresses.preferredTypes());
-            }
-            return;
-        }
-        unaddressable.remove(name);
-        Known previous = nodes.put(name, new Known(new ScrapeTarget(name, url.get()),
-                ApiServerMetadataSource.toNodeInfo(node)));
-        if (previous == null && shard.owns(name)) {
-            LOG.atInfo().addKeyValue("node", name).log("node added, scraped at {}", url.get());
+        if (addresses.url(node).isPresent()) {
+            unaddressable.remove(name);
+        } else if (unaddressable.put(name, Boolean.TRUE) == null) {
+            LOG.atWarn().addKeyValue("node", name).addKeyValue("reason", "no_node_address")
+                    .log("node has no address of the preferred types {}; not scraped", addresses.preferredTypes());
         }
     }
 
@@ -111,27 +97,30 @@ public final class NodeInformerTargetSource implements TargetSource {
         return informer.hasSynced();
     }
 
+    /** This replica's share of the addressable nodes in the informer's cache, sorted by name. */
     @Override
     public List<ScrapeTarget> targets() {
         List<ScrapeTarget> mine = new ArrayList<>();
-        for (Known known : nodes.values()) {
-            if (shard.owns(known.target().nodeName())) {
-                mine.add(known.target());
+        for (V1Node node : informer.getIndexer().list()) {
+            String name = name(node);
+            if (name != null && shard.owns(name)) {
+                Optional<URI> url = addresses.url(node);
+                url.ifPresent(u -> mine.add(new ScrapeTarget(name, u)));
             }
         }
         mine.sort(Comparator.comparing(ScrapeTarget::nodeName));
         return mine;
     }
 
-    /** All addressable nodes the informer knows, in every shard. */
+    /** All nodes in the informer's cache, in every shard. */
     public int knownNodes() {
-        return nodes.size();
+        return informer.getIndexer().list().size();
     }
 
     /** Labels, capacity and allocatable of a node, or null when unknown. */
     public NodeInfo nodeInfo(String nodeName) {
-        Known known = nodes.get(nodeName);
-        return known == null ? null : known.info();
+        V1Node node = informer.getIndexer().getByKey(nodeName);
+        return node == null ? null : ApiServerMetadataSource.toNodeInfo(node);
     }
 
     @Override
