@@ -63,7 +63,7 @@ public final class ClusterPodMetadataSource implements MetadataSource {
     }
 
     /** The parts of a pod the collector uses; everything else is dropped before it reaches the cache. */
-    static KubernetesObject slim(KubernetesObject object) {
+    public static KubernetesObject slim(KubernetesObject object) {
         if (!(object instanceof V1Pod pod)) {
             return object;
         }
@@ -71,13 +71,19 @@ public final class ClusterPodMetadataSource implements MetadataSource {
         V1Pod slim = new V1Pod();
         if (meta != null) {
             slim.setMetadata(new V1ObjectMeta().namespace(meta.getNamespace()).name(meta.getName())
-                    .uid(meta.getUid()).labels(meta.getLabels()).resourceVersion(meta.getResourceVersion()));
+                    .uid(meta.getUid()).labels(meta.getLabels()).resourceVersion(meta.getResourceVersion())
+                    .annotations(null).managedFields(null).ownerReferences(null).finalizers(null));
         }
         if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
-            slim.setSpec(new V1PodSpec().nodeName(pod.getSpec().getNodeName()).containers(null));
+            slim.setSpec(new V1PodSpec().nodeName(pod.getSpec().getNodeName()).containers(null)
+                    .initContainers(null).ephemeralContainers(null).volumes(null).tolerations(null)
+                    .imagePullSecrets(null).hostAliases(null).readinessGates(null).resourceClaims(null)
+                    .schedulingGates(null).topologySpreadConstraints(null).nodeSelector(null).overhead(null));
         }
         if (pod.getStatus() != null) {
-            slim.setStatus(new V1PodStatus().phase(pod.getStatus().getPhase()));
+            slim.setStatus(new V1PodStatus().phase(pod.getStatus().getPhase()).conditions(null)
+                    .containerStatuses(null).initContainerStatuses(null).ephemeralContainerStatuses(null)
+                    .podIPs(null).hostIPs(null).resourceClaimStatuses(null));
         }
         return slim;
     }
