@@ -23,14 +23,14 @@ import java.util.concurrent.TimeUnit;
  * ({@code NodeList}/{@code PodList} with {@code metadata.resourceVersion}) and a chunked watch stream of one
  * {@code {"type":...,"object":...}} event per line. Events pushed with {@link #emit} reach the open watch.
  */
-final class FakeListWatchServer implements AutoCloseable {
+public final class FakeListWatchServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, String> lists = new ConcurrentHashMap<>();
     private final Map<String, BlockingQueue<String>> events = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    FakeListWatchServer(String... paths) throws IOException {
+    public FakeListWatchServer(String... paths) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-apiserver");
@@ -44,22 +44,22 @@ final class FakeListWatchServer implements AutoCloseable {
         server.start();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** The list answer for {@code path}: {@code {"kind":kind,"apiVersion":"v1","metadata":{"resourceVersion":rv},"items":[...]}}. */
-    void list(String path, String kind, String resourceVersion, List<String> itemsJson) {
+    public void list(String path, String kind, String resourceVersion, List<String> itemsJson) {
         lists.put(path, "{\"kind\":\"" + kind + "\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\""
                 + resourceVersion + "\"},\"items\":[" + String.join(",", itemsJson) + "]}");
     }
 
     /** Sends one watch event ({@code ADDED}, {@code MODIFIED}, {@code DELETED}) to the watch on {@code path}. */
-    void emit(String path, String type, String objectJson) {
+    public void emit(String path, String type, String objectJson) {
         events.get(path).add("{\"type\":\"" + type + "\",\"object\":" + objectJson + "}");
     }
 
-    List<String> requests() {
+    public List<String> requests() {
         return requests;
     }
 
@@ -104,7 +104,7 @@ final class FakeListWatchServer implements AutoCloseable {
     }
 
     /** A v1 Node with addresses as type/address pairs and a kubelet port (0 = not reported). */
-    static String node(String name, String resourceVersion, int kubeletPort, String... typeAddressPairs) {
+    public static String node(String name, String resourceVersion, int kubeletPort, String... typeAddressPairs) {
         StringBuilder addresses = new StringBuilder();
         for (int i = 0; i < typeAddressPairs.length; i += 2) {
             if (i > 0) {
@@ -130,7 +130,7 @@ final class FakeListWatchServer implements AutoCloseable {
     }
 
     /** A v1 Pod bound to {@code nodeName} with realistic extra fields (managedFields, containers, conditions). */
-    static String pod(String namespace, String name, String nodeName, String phase, String resourceVersion) {
+    public static String pod(String namespace, String name, String nodeName, String phase, String resourceVersion) {
         return "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\""
                 + namespace + "\",\"uid\":\"" + java.util.UUID.nameUUIDFromBytes((namespace + "/" + name)
                         .getBytes(StandardCharsets.UTF_8))
