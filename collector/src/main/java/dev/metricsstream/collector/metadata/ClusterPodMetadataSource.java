@@ -7,12 +7,9 @@ import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodList;
-import io.kubernetes.client.openapi.models.V1PodSpec;
-import io.kubernetes.client.openapi.models.V1PodStatus;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * Pod metadata for many nodes at once (pool mode, or a static list with an apiserver): ONE cluster-wide pod
  * informer. A field selector cannot name a set of nodes ({@code spec.nodeName in (...)} does not exist), and one
  * informer per node would be one watch per node, so the whole cluster is watched and looked up by an index on
- * {@code spec.nodeName}. To keep that cheap, every pod is cut down on arrival (client-java's informer transform)
- * to what the records need: namespace, name, uid, labels, resourceVersion, {@code spec.nodeName} and
- * {@code status.phase} — no managedFields, annotations, containers or conditions. Node labels and capacity come
+ * {@code spec.nodeName}. To keep that cheap, every pod is cut down on arrival ({@link SlimListerWatcher}: paged
+ * list, informer transform) to what the records need: namespace, name, uid, labels, resourceVersion,
+ * {@code spec.nodeName} and {@code status.phase} — no managedFields, annotations, containers or conditions. Node labels and capacity come
  * from {@code nodeInfo} (the node informer in pool mode), or stay null.
  */
 public final class ClusterPodMetadataSource implements MetadataSource {
@@ -43,18 +40,12 @@ public final class ClusterPodMetadataSource implements MetadataSource {
      */
     public ClusterPodMetadataSource(ApiClient client, Function<String, NodeInfo> nodeInfo) {
         this.nodeInfo = nodeInfo;
-        CoreV1Api api = new CoreV1Api(client);
+        SlimListerWatcher<V1Pod, V1PodList> listerWatcher = SlimListerWatcher.pods(client);
         this.factory = new SharedInformerFactory(client);
-        this.pods = factory.sharedIndexInformerFor(params -> api.listPodForAllNamespaces()
-                        .resourceVersion(params.resourceVersion)
-                        .watch(params.watch)
-                        .timeoutSeconds(params.timeoutSeconds)
-                        .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
-                        .buildCall(null),
-                V1Pod.class, V1PodList.class, 0L,
+        this.pods = factory.sharedIndexInformerFor(listerWatcher, V1Pod.class, 0L,
                 (type, error) -> LOG.atWarn().addKeyValue("source", "apiserver")
                         .addKeyValue("reason", "watch_error").log("pod list/watch failed: {}", error.toString()));
-        pods.setTransform(ClusterPodMetadataSource::slim);
+        pods.setTransform(listerWatcher::transform);
         pods.addIndexers(Map.of(BY_NODE, pod -> {
             String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
             return node == null ? List.of() : List.of(node);
@@ -64,28 +55,7 @@ public final class ClusterPodMetadataSource implements MetadataSource {
 
     /** The parts of a pod the collector uses; everything else is dropped before it reaches the cache. */
     public static KubernetesObject slim(KubernetesObject object) {
-        if (!(object instanceof V1Pod pod)) {
-            return object;
-        }
-        V1ObjectMeta meta = pod.getMetadata();
-        V1Pod slim = new V1Pod();
-        if (meta != null) {
-            slim.setMetadata(new V1ObjectMeta().namespace(meta.getNamespace()).name(meta.getName())
-                    .uid(meta.getUid()).labels(meta.getLabels()).resourceVersion(meta.getResourceVersion())
-                    .annotations(null).managedFields(null).ownerReferences(null).finalizers(null));
-        }
-        if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
-            slim.setSpec(new V1PodSpec().nodeName(pod.getSpec().getNodeName()).containers(null)
-                    .initContainers(null).ephemeralContainers(null).volumes(null).tolerations(null)
-                    .imagePullSecrets(null).hostAliases(null).readinessGates(null).resourceClaims(null)
-                    .schedulingGates(null).topologySpreadConstraints(null).nodeSelector(null).overhead(null));
-        }
-        if (pod.getStatus() != null) {
-            slim.setStatus(new V1PodStatus().phase(pod.getStatus().getPhase()).conditions(null)
-                    .containerStatuses(null).initContainerStatuses(null).ephemeralContainerStatuses(null)
-                    .podIPs(null).hostIPs(null).resourceClaimStatuses(null));
-        }
-        return slim;
+        return object instanceof V1Pod pod ? SlimListerWatcher.slimPod(pod) : object;
     }
 
     @Override

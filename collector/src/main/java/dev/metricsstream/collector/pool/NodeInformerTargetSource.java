@@ -8,7 +8,7 @@ import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
+import dev.metricsstream.collector.metadata.SlimListerWatcher;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeList;
 import java.net.URI;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every Node of the cluster from a client-java informer (list + watch on {@code /api/v1/nodes}, relist on 410
- * Gone), addressed like metrics-server does ({@link NodeAddresses}), cut to this replica's {@link Shard}. Nodes
+ * Gone; paged and slimmed by {@link SlimListerWatcher}: no images or conditions kept), addressed like metrics-server does ({@link NodeAddresses}), cut to this replica's {@link Shard}. Nodes
  * appear and disappear as the informer sees them. The Nodes' labels, capacity and allocatable are kept for the
  * records ({@link #nodeInfo(String)}), so pool mode needs no per-node GET.
  */
@@ -40,17 +40,12 @@ public final class NodeInformerTargetSource implements TargetSource {
     public NodeInformerTargetSource(ApiClient client, NodeAddresses addresses, Shard shard) {
         this.shard = shard;
         this.addresses = addresses;
-        CoreV1Api api = new CoreV1Api(client);
+        SlimListerWatcher<V1Node, V1NodeList> listerWatcher = SlimListerWatcher.nodes(client);
         this.factory = new SharedInformerFactory(client);
-        this.informer = factory.sharedIndexInformerFor(params -> api.listNode()
-                        .resourceVersion(params.resourceVersion)
-                        .watch(params.watch)
-                        .timeoutSeconds(params.timeoutSeconds)
-                        .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
-                        .buildCall(null),
-                V1Node.class, V1NodeList.class, 0L,
+        this.informer = factory.sharedIndexInformerFor(listerWatcher, V1Node.class, 0L,
                 (type, error) -> LOG.atWarn().addKeyValue("source", "apiserver")
                         .addKeyValue("reason", "watch_error").log("node list/watch failed: {}", error.toString()));
+        informer.setTransform(listerWatcher::transform);
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(V1Node node) {

@@ -3,6 +3,7 @@ package dev.metricsstream.collector.pool;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metricsstream.avro.NodeInfo;
 import dev.metricsstream.collector.metadata.ClusterPodMetadataSource;
@@ -59,6 +60,30 @@ class ClusterPodMetadataSourceTest {
                         .equals(java.util.Set.of("shop/web-new99")));
                 assertEquals(4, source.cachedPods(), "pods of every node are cached, unscheduled ones too");
             }
+        }
+    }
+
+    @Test
+    void a_large_pod_list_is_read_in_pages_and_every_pod_lands_in_the_cache() throws Exception {
+        try (FakeListWatchServer api = new FakeListWatchServer(PODS)) {
+            List<String> pods = new java.util.ArrayList<>();
+            for (int i = 0; i < 1_234; i++) {
+                pods.add(FakeListWatchServer.pod("ns", "pod-" + i, "node-" + (i % 40), "Running", "5"));
+            }
+            api.list(PODS, "PodList", "300", pods);
+            try (ClusterPodMetadataSource source = new ClusterPodMetadataSource(new ClientBuilder()
+                    .setBasePath(api.url().toString()).setReadTimeout(Duration.ZERO).build(), node -> null)) {
+                await().atMost(PATIENCE).until(source::hasSynced);
+                assertEquals(1_234, source.cachedPods());
+                assertEquals(31, source.metadataFor(target("node-3")).pods().size()); // 1234 = 40 × 30 + 34
+            }
+            List<String> lists = api.requests().stream().filter(r -> !r.contains("watch=true")).toList();
+            assertEquals(3, lists.size(), "pages of 500: " + lists);
+            assertTrue(lists.get(0).contains("limit=500") && !lists.get(0).contains("continue="), lists.get(0));
+            assertTrue(lists.get(1).contains("continue=500") && !lists.get(1).contains("resourceVersion="),
+                    lists.get(1));
+            assertTrue(api.requests().stream().anyMatch(r -> r.contains("watch=true")
+                    && r.contains("resourceVersion=300")), "the watch starts at the list's resourceVersion");
         }
     }
 

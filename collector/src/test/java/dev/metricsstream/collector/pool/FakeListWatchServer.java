@@ -25,7 +25,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FakeListWatchServer implements AutoCloseable {
     private final HttpServer server;
-    private final Map<String, String> lists = new ConcurrentHashMap<>();
+    private record Listing(String kind, String resourceVersion, List<String> items) {
+    }
+
+    private final Map<String, Listing> lists = new ConcurrentHashMap<>();
     private final Map<String, BlockingQueue<String>> events = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -48,10 +51,13 @@ public final class FakeListWatchServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    /** The list answer for {@code path}: {@code {"kind":kind,"apiVersion":"v1","metadata":{"resourceVersion":rv},"items":[...]}}. */
+    /**
+     * The list answer for {@code path}: {@code {"kind":kind,"apiVersion":"v1","metadata":{"resourceVersion":rv},
+     * "items":[...]}}, in pages when the client sends {@code limit} (the {@code continue} token is the offset; a
+     * {@code resourceVersion} together with {@code continue} is refused with 400, as the apiserver does).
+     */
     public void list(String path, String kind, String resourceVersion, List<String> itemsJson) {
-        lists.put(path, "{\"kind\":\"" + kind + "\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\""
-                + resourceVersion + "\"},\"items\":[" + String.join(",", itemsJson) + "]}");
+        lists.put(path, new Listing(kind, resourceVersion, List.copyOf(itemsJson)));
     }
 
     /** Sends one watch event ({@code ADDED}, {@code MODIFIED}, {@code DELETED}) to the watch on {@code path}. */
@@ -71,16 +77,46 @@ public final class FakeListWatchServer implements AutoCloseable {
             if (request.contains("watch=true")) {
                 watch(path, exchange);
             } else {
-                String list = lists.get(path);
-                byte[] bytes = (list == null ? "{\"kind\":\"List\",\"apiVersion\":\"v1\",\"metadata\":"
-                        + "{\"resourceVersion\":\"1\"},\"items\":[]}" : list).getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, bytes.length);
-                exchange.getResponseBody().write(bytes);
+                Map<String, String> params = params(query);
+                Listing listing = lists.getOrDefault(path, new Listing("List", "1", List.of()));
+                int from = params.containsKey("continue") ? Integer.parseInt(params.get("continue")) : 0;
+                if (params.containsKey("continue") && params.containsKey("resourceVersion")) {
+                    respond(exchange, 400, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                            + "\"message\":\"specifying resource version is not allowed when using continue\","
+                            + "\"reason\":\"BadRequest\",\"code\":400}");
+                    return;
+                }
+                int limit = params.containsKey("limit") ? Integer.parseInt(params.get("limit")) : Integer.MAX_VALUE;
+                int to = (int) Math.min(listing.items().size(), (long) from + limit);
+                String next = to < listing.items().size() ? ",\"continue\":\"" + to + "\"" : "";
+                respond(exchange, 200, "{\"kind\":\"" + listing.kind() + "\",\"apiVersion\":\"v1\",\"metadata\":"
+                        + "{\"resourceVersion\":\"" + listing.resourceVersion() + "\"" + next + "},\"items\":["
+                        + String.join(",", listing.items().subList(from, to)) + "]}");
             }
         } catch (IOException | InterruptedException e) {
             // client went away or the server closes
         }
+    }
+
+    private static Map<String, String> params(String query) {
+        Map<String, String> params = new java.util.HashMap<>();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    params.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1),
+                            StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return params;
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
     }
 
     private void watch(String path, HttpExchange exchange) throws IOException, InterruptedException {
