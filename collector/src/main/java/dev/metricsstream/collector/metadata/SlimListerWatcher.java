@@ -125,9 +125,23 @@ public abstract class SlimListerWatcher<T extends KubernetesObject, L extends Ku
                 TypeToken.getParameterized(Watch.Response.class, type).getType());
     }
 
-    /** The transform for watch events. */
+    /**
+     * The informer's transform. The informer runs it on the listed objects too, which {@link #list} already cut
+     * down: those are returned as they are (a second copy of every object would be kept otherwise).
+     */
     public KubernetesObject transform(KubernetesObject object) {
-        return type.isInstance(object) ? slim.apply(type.cast(object)) : object;
+        return type.isInstance(object) && !isSlim(object) ? slim.apply(type.cast(object)) : object;
+    }
+
+    /** A pod without containers or a node without conditions: only our cut-down copies look like that. */
+    static boolean isSlim(KubernetesObject object) {
+        if (object instanceof V1Pod pod) {
+            return pod.getSpec() == null || pod.getSpec().getContainers() == null;
+        }
+        if (object instanceof V1Node node) {
+            return node.getStatus() == null || node.getStatus().getConditions() == null;
+        }
+        return false;
     }
 
     /** Namespace, name, uid, labels, resourceVersion, {@code spec.nodeName}, {@code status.phase}. */
