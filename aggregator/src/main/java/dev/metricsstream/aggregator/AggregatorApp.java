@@ -1,0 +1,172 @@
+package dev.metricsstream.aggregator;
+
+import dev.metricsstream.aggregator.window.WindowAggregate;
+import dev.metricsstream.avro.EntityKind;
+import dev.metricsstream.common.health.Health;
+import dev.metricsstream.common.health.HealthCheck;
+import dev.metricsstream.common.ops.OpsServer;
+import dev.metricsstream.schemas.Topics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The aggregator's one composition root: topics, topology, Kafka Streams, health and the ops port. Usable in-process
+ * (the standalone launcher and the benchmark start it with a config map) as well as from {@link AggregatorMain}.
+ *
+ * <pre>{@code
+ * try (AggregatorApp app = AggregatorApp.start(AggregatorConfig.from(Map.of(
+ *         "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "STATE_DIR", dir, "OPS_PORT", "0")), new PrometheusRegistry())) {
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class AggregatorApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AggregatorApp.class);
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+    private final Health health;
+    private final AggregatorMetrics metrics;
+    private final OpsServer ops;
+    private final CountDownLatch stopped;
+
+    private AggregatorApp(KafkaStreams streams, Health health, AggregatorMetrics metrics, OpsServer ops,
+                          CountDownLatch stopped) {
+        this.stopped = stopped;
+        this.streams = streams;
+        this.health = health;
+        this.metrics = metrics;
+        this.ops = ops;
+    }
+
+    /** Ensures the topics, starts Kafka Streams and (unless OPS_PORT is -1) the ops port. */
+    public static AggregatorApp start(AggregatorConfig config, PrometheusRegistry registry)
+            throws InterruptedException {
+        LOG.info("starting with {}", config);
+        Topics topics = Topics.withPrefix(config.topicPrefix());
+        List<String> topicProblems;
+        try (Admin admin = Admin.create(Map.copyOf(config.kafka()))) {
+            topicProblems = TopicSetup.ensure(admin, topics, config.topicPartitions(),
+                    config.topicReplicationFactor(), config.createTopics());
+        }
+        AggregatorMetrics metrics = new AggregatorMetrics(registry);
+        KafkaStreams streams = new KafkaStreams(AggregatorTopology.build(topics, config, metrics),
+                AggregatorTopology.streamsProperties(topics, config, metrics));
+        RestoreTracker restores = new RestoreTracker();
+        streams.setGlobalStateRestoreListener(restores);
+        streams.setUncaughtExceptionHandler(exception -> {
+            LOG.atError().addKeyValue("reason", exception.getClass().getSimpleName())
+                    .setCause(exception).log("stream thread failed; replacing it");
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        CountDownLatch stopped = new CountDownLatch(1);
+        streams.setStateListener((newState, oldState) -> {
+            LOG.atInfo().addKeyValue("state", newState.name()).log("Kafka Streams {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+        });
+        registry.register(new StreamsMetricsCollector(() -> streams));
+        Health health = health(streams, restores, topicProblems);
+        streams.start();
+        OpsServer ops = config.opsPort() < 0 ? null : OpsServer.start(config.opsHost(), config.opsPort(), registry,
+                health);
+        return new AggregatorApp(streams, health, metrics, ops, stopped);
+    }
+
+    static Health health(KafkaStreams streams, RestoreTracker restores, List<String> topicProblems) {
+        return new Health()
+                .addLiveness(HealthCheck.of("streams-not-failed", () -> {
+                    KafkaStreams.State state = streams.state();
+                    return state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                            || state == KafkaStreams.State.NOT_RUNNING
+                            ? HealthCheck.Result.failed("Kafka Streams is " + state)
+                            : HealthCheck.Result.passed();
+                }))
+                .addLiveness(HealthCheck.of("stream-threads-alive", () -> {
+                    if (streams.state() != KafkaStreams.State.RUNNING
+                            && streams.state() != KafkaStreams.State.REBALANCING) {
+                        return HealthCheck.Result.passed();
+                    }
+                    Set<ThreadMetadata> threads = streams.metadataForLocalThreads();
+                    long alive = threads.stream().filter(t -> !"DEAD".equals(t.threadState())).count();
+                    return alive > 0 ? HealthCheck.Result.passed()
+                            : HealthCheck.Result.failed("no stream thread alive");
+                }))
+                .addReadiness(HealthCheck.of("streams-running", () -> streams.state() == KafkaStreams.State.RUNNING
+                        ? HealthCheck.Result.passed()
+                        : HealthCheck.Result.failed("Kafka Streams is " + streams.state())))
+                .addReadiness(HealthCheck.of("state-restored", () -> {
+                    Set<String> restoring = restores.restoring();
+                    return restoring.isEmpty() ? HealthCheck.Result.passed()
+                            : HealthCheck.Result.failed("restoring " + restoring);
+                }))
+                .addReadiness(HealthCheck.of("topics", () -> topicProblems.isEmpty()
+                        ? HealthCheck.Result.passed()
+                        : HealthCheck.Result.failed(String.join("; ", topicProblems))));
+    }
+
+    /** Blocks until Kafka Streams has stopped (closed or failed). */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /**
+     * The local window store of one entity kind and window size, for interactive queries (this instance's partitions
+     * only; the aggregate is turned into the published form with {@link WindowAggregate#toMetricsWindow}).
+     */
+    public ReadOnlyWindowStore<String, WindowAggregate> windowStore(EntityKind kind, Duration size) {
+        return streams.store(StoreQueryParameters.fromNameAndType(AggregatorTopology.windowStoreName(kind, size),
+                QueryableStoreTypes.windowStore()));
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public Health health() {
+        return health;
+    }
+
+    public AggregatorMetrics metrics() {
+        return metrics;
+    }
+
+    /** The ops port actually bound, or -1 when the ops port is off. */
+    public int opsPort() {
+        return ops == null ? -1 : ops.port();
+    }
+
+    /**
+     * Leaves the group (so its partitions move at once) and closes Kafka Streams, committing what was processed;
+     * then stops the ops port.
+     */
+    @Override
+    public void close() {
+        LOG.info("stopping");
+        boolean clean = streams.close(CloseOptions.groupMembershipOperation(
+                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
+        if (!clean) {
+            LOG.atWarn().addKeyValue("reason", "close_timeout").log("Kafka Streams did not stop within {}",
+                    CLOSE_TIMEOUT);
+        }
+        if (ops != null) {
+            ops.close();
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package dev.metricsstream.gateway;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.metricsstream.common.health.Health;
+import dev.metricsstream.common.ops.OpsRoutes;
+import dev.metricsstream.gateway.api.ApiStatus;
+import dev.metricsstream.gateway.api.Discovery;
+import dev.metricsstream.gateway.api.MetricsJson;
+import dev.metricsstream.gateway.api.OpenApi;
+import dev.metricsstream.gateway.http.MetricsApi;
+import dev.metricsstream.gateway.http.RequestMetrics;
+import dev.metricsstream.gateway.http.ResponseBodies;
+import dev.metricsstream.gateway.http.StatusResponses;
+import dev.metricsstream.gateway.http.VersionInfo;
+import dev.metricsstream.gateway.prom.UsageExposition;
+import dev.metricsstream.gateway.store.Clock;
+import dev.metricsstream.gateway.store.Freshness;
+import dev.metricsstream.gateway.store.MetricsStoreReader;
+import dev.metricsstream.gateway.tls.TlsMaterial;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.CRL;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the gateway's Javalin app from its collaborators (no statics): the Resource Metrics API, discovery,
+ * OpenAPI, {@code /version}, probes, {@code /metrics} (own metrics) and {@code /metrics/usage} (the pipeline's
+ * data), served over HTTPS (client certificates requested, not required) and optionally plain HTTP.
+ */
+public final class GatewayApp {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
+    public static final String USAGE_PATH = "/metrics/usage";
+
+    /** The one filter seam authentication/authorization plugs into (issue 6); a no-op by default. */
+    public static final Handler NO_AUTH = ctx -> { };
+
+    /**
+     * What the app reads and reports to.
+     *
+     * @param authFilter runs before every matched route ({@code beforeMatched}); it may halt with a Status
+     */
+    public record Collaborators(MetricsStoreReader store, Clock clock, Handler authFilter, PrometheusRegistry registry,
+            Health health) {
+    }
+
+    /** Where and how to listen. {@code httpPort} -1 = no plain-HTTP port; 0 = any free port. */
+    public record Serving(String bindAddress, int httpsPort, int httpPort, TlsMaterial tls) {
+    }
+
+    /** API behaviour: served versions (preferred first) and the staleness bound. */
+    public record ApiSettings(List<String> versionsPreferredFirst, Duration stalenessBound) {
+    }
+
+    private GatewayApp() {
+    }
+
+    public static Javalin create(Serving serving, ApiSettings settings, Collaborators collaborators) {
+        Freshness freshness = new Freshness(settings.stalenessBound());
+        Discovery discovery = new Discovery(settings.versionsPreferredFirst());
+        VersionInfo version = VersionInfo.current();
+        OpenApi openApi = new OpenApi(settings.versionsPreferredFirst(), version.gitVersion());
+        MetricsApi api = new MetricsApi(collaborators.store(), collaborators.clock(), freshness, discovery,
+                collaborators.registry());
+        UsageExposition usage = new UsageExposition(collaborators.store(), freshness);
+        RequestMetrics requestMetrics = new RequestMetrics(collaborators.registry());
+
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.compressionStrategy = CompressionStrategy.NONE;
+            // a write to a read-only resource is 405 MethodNotAllowed, as the apiserver answers it
+            config.http.prefer405over404 = true;
+            config.router.ignoreTrailingSlashes = true;
+            config.jetty.addConnector((server, httpConfig) -> httpsConnector(server, httpConfig, serving));
+            if (serving.httpPort() >= 0) {
+                config.jetty.addConnector((server, httpConfig) -> {
+                    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                    connector.setHost(serving.bindAddress());
+                    connector.setPort(serving.httpPort());
+                    return connector;
+                });
+            }
+            config.requestLogger.http(requestMetrics::record);
+            config.routes.beforeMatched(collaborators.authFilter());
+            api.install(config);
+            OpsRoutes.install(config, collaborators.registry(), collaborators.health());
+            config.routes.get(USAGE_PATH, ctx -> writeUsage(ctx, usage, collaborators.clock()));
+            config.routes.get("/version", ctx -> jsonBytes(ctx, versionJson(version)));
+            config.routes.get("/openapi/v2", ctx -> jsonBytes(ctx, openApi.v2()));
+            config.routes.get("/openapi/v3", ctx -> jsonBytes(ctx, openApi.v3Index()));
+            config.routes.get("/openapi/v3/apis/" + Discovery.GROUP + "/{version}", ctx -> {
+                byte[] document = openApi.v3(ctx.pathParam("version"));
+                if (document == null) {
+                    StatusResponses.send(ctx, ApiStatus.pathNotFound());
+                } else {
+                    jsonBytes(ctx, document);
+                }
+            });
+            config.routes.error(404, ctx -> {
+                if (!StatusResponses.alreadySent(ctx)) {
+                    StatusResponses.send(ctx, ApiStatus.pathNotFound());
+                }
+            });
+            config.routes.error(405, ctx -> {
+                if (!StatusResponses.alreadySent(ctx)) {
+                    StatusResponses.send(ctx, new ApiStatus(405, "MethodNotAllowed",
+                            "the server does not allow this method on the requested resource", null));
+                }
+            });
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.atError().setCause(e).addKeyValue("path", ctx.path()).log("request failed");
+                if (!ctx.res().isCommitted()) {
+                    StatusResponses.send(ctx, ApiStatus.internalError("the request could not be answered"));
+                }
+            });
+        });
+    }
+
+    private static ServerConnector httpsConnector(Server server, HttpConfiguration httpConfig, Serving serving) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server() {
+            /**
+             * Accept any client certificate at the TLS layer and advertise no acceptable CAs: a Go client (the
+             * kube-aggregator) only sends its front-proxy certificate when the server's CA list is empty or names
+             * its issuer, and the JDK's default list (every public root) names neither. Whether a presented chain
+             * is trusted is the auth filter's decision (issue 6), as in k8s.io/apiserver.
+             */
+            @Override
+            protected TrustManager[] getTrustManagers(KeyStore trustStore, Collection<? extends CRL> crls) {
+                return new TrustManager[] {new AcceptAnyClientCertificate()};
+            }
+        };
+        ssl.setKeyStore(serving.tls().keyStore());
+        ssl.setKeyStorePassword(new String(TlsMaterial.KEYSTORE_PASSWORD));
+        // the front-proxy (kube-aggregator) presents a client certificate; probes and direct clients do not
+        ssl.setWantClientAuth(true);
+        ssl.setNeedClientAuth(false);
+        ssl.setSniRequired(false);
+        HttpConfiguration https = new HttpConfiguration(httpConfig);
+        SecureRequestCustomizer customizer = new SecureRequestCustomizer();
+        customizer.setSniHostCheck(false);
+        https.addCustomizer(customizer);
+        ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                new HttpConnectionFactory(https));
+        connector.setHost(serving.bindAddress());
+        connector.setPort(serving.httpsPort());
+        return connector;
+    }
+
+    /** Trusts any client chain and names no acceptable issuers (see {@link #httpsConnector}). */
+    private static final class AcceptAnyClientCertificate implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("the gateway does not make outgoing TLS connections with this context");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+
+    private static void writeUsage(Context ctx, UsageExposition usage, Clock clock) throws Exception {
+        UsageExposition.Format format = UsageExposition.Format.negotiate(ctx.header("Accept"));
+        try (OutputStream out = ResponseBodies.open(ctx, 200, format.contentType());
+             Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+            usage.write(writer, format, clock.nowMillis());
+        }
+    }
+
+    private static byte[] versionJson(VersionInfo version) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = MetricsJson.generator(out)) {
+            version.write(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void jsonBytes(Context ctx, byte[] body) throws Exception {
+        try (OutputStream out = ResponseBodies.open(ctx, 200, "application/json")) {
+            out.write(body);
+        }
+    }
+}

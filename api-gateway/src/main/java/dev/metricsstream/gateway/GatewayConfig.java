@@ -1,0 +1,89 @@
+package dev.metricsstream.gateway;
+
+import dev.metricsstream.common.config.EnvReader;
+import dev.metricsstream.gateway.store.StoreTopology;
+import dev.metricsstream.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the gateway is configured with, read once from the environment (a map in tests). Every problem is
+ * reported at once by {@link #fromEnv(Map)}.
+ *
+ * @param kafkaBootstrapServers   KAFKA_BOOTSTRAP_SERVERS
+ * @param kafkaClientProperties   every other KAFKA_* variable, passed through Strimzi-style
+ * @param topicPrefix             TOPIC_PREFIX, prepended to every topic name
+ * @param applicationId           APPLICATION_ID, Kafka Streams application.id (client ids, state directory)
+ * @param stateDir                STATE_DIR, Kafka Streams state directory (null: a fresh temporary directory)
+ * @param bindAddress             BIND_ADDRESS for both ports
+ * @param httpsPort               HTTPS_PORT (0 picks a free port)
+ * @param httpPort                HTTP_PORT, the optional plain-HTTP port for local use (0 = off)
+ * @param tlsCertDir              TLS_CERT_DIR with tls.crt and tls.key (null: self-signed at start)
+ * @param serviceName             SERVICE_NAME, in-cluster Service name used for the self-signed SANs
+ * @param podNamespace            POD_NAMESPACE, in-cluster namespace used for the self-signed SANs
+ * @param stalenessBound          STALENESS_BOUND, nothing older is served
+ * @param preferredVersion        PREFERRED_VERSION, v1beta1 or v1
+ */
+public record GatewayConfig(
+        String kafkaBootstrapServers,
+        Map<String, String> kafkaClientProperties,
+        String topicPrefix,
+        String applicationId,
+        Path stateDir,
+        String bindAddress,
+        int httpsPort,
+        int httpPort,
+        Path tlsCertDir,
+        String serviceName,
+        String podNamespace,
+        Duration stalenessBound,
+        String preferredVersion) {
+
+    public static final List<String> VERSIONS = List.of("v1beta1", "v1");
+    private static final List<String> OWN_KAFKA_KEYS = List.of("KAFKA_BOOTSTRAP_SERVERS");
+
+    public GatewayConfig {
+        kafkaClientProperties = Map.copyOf(kafkaClientProperties);
+    }
+
+    public static GatewayConfig fromEnv(Map<String, String> env) {
+        EnvReader reader = new EnvReader(env);
+        String bootstrap = reader.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+        Map<String, String> kafka = reader.kafkaClientProperties("KAFKA_", OWN_KAFKA_KEYS);
+        String prefix = reader.parsed("TOPIC_PREFIX", "", value -> Topics.withPrefix(value).prefix());
+        String applicationId = reader.string("APPLICATION_ID", "metrics-stream-gateway");
+        Path stateDir = reader.path("STATE_DIR", null);
+        String bind = reader.string("BIND_ADDRESS", "0.0.0.0");
+        int https = reader.integer("HTTPS_PORT", 8443, 0, 65535);
+        int http = reader.integer("HTTP_PORT", 0, 0, 65535);
+        Path certDir = reader.path("TLS_CERT_DIR", null);
+        String service = reader.string("SERVICE_NAME", "metrics-stream-gateway");
+        String namespace = reader.string("POD_NAMESPACE", "default");
+        Duration staleness = reader.duration("STALENESS_BOUND", Duration.ofSeconds(45), Duration.ofSeconds(1),
+                Duration.ofHours(1));
+        String preferred = reader.string("PREFERRED_VERSION", "v1beta1");
+        reader.check(VERSIONS.contains(preferred), "PREFERRED_VERSION must be one of " + VERSIONS + ", got '" + preferred + "'");
+        reader.check(http == 0 || http != https, "HTTP_PORT and HTTPS_PORT must differ, both are " + https);
+        reader.finish();
+        return new GatewayConfig(bootstrap, kafka, prefix, applicationId, stateDir, bind, https, http, certDir, service,
+                namespace, staleness, preferred);
+    }
+
+    /** Served versions, the preferred one first (the order discovery lists them in). */
+    public List<String> versionsPreferredFirst() {
+        return preferredVersion.equals("v1") ? List.of("v1", "v1beta1") : List.of("v1beta1", "v1");
+    }
+
+    /** The topics the gateway reads (the schemas module's declarations, with the prefix). */
+    public Topics topics() {
+        return Topics.withPrefix(topicPrefix);
+    }
+
+    public StoreTopology.Topics storeTopics() {
+        Topics topics = topics();
+        return new StoreTopology.Topics(topics.nodeMetrics().name(), topics.podMetrics().name(),
+                topics.nodeMetricsWindows().name(), topics.podMetricsWindows().name());
+    }
+}

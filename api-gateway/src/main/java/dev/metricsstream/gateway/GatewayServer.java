@@ -1,0 +1,46 @@
+package dev.metricsstream.gateway;
+
+import io.javalin.Javalin;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+
+/** A started gateway app and the ports it listens on (port 0 in the settings picks free ones). */
+public final class GatewayServer implements AutoCloseable {
+    private final Javalin app;
+
+    private GatewayServer(Javalin app) {
+        this.app = app;
+    }
+
+    public static GatewayServer start(GatewayApp.Serving serving, GatewayApp.ApiSettings settings,
+            GatewayApp.Collaborators collaborators) {
+        Javalin app = GatewayApp.create(serving, settings, collaborators);
+        app.start();
+        return new GatewayServer(app);
+    }
+
+    public int httpsPort() {
+        return port(true);
+    }
+
+    /** The plain-HTTP port, or -1 when there is none. */
+    public int httpPort() {
+        return port(false);
+    }
+
+    private int port(boolean tls) {
+        for (Connector connector : app.jettyServer().server().getConnectors()) {
+            if (connector instanceof ServerConnector server
+                    && (server.getConnectionFactory(SslConnectionFactory.class) != null) == tls) {
+                return server.getLocalPort();
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

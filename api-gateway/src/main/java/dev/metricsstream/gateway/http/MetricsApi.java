@@ -1,0 +1,320 @@
+package dev.metricsstream.gateway.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.metricsstream.avro.NodeMetrics;
+import dev.metricsstream.avro.PodMetrics;
+import dev.metricsstream.gateway.api.ApiStatus;
+import dev.metricsstream.gateway.api.Discovery;
+import dev.metricsstream.gateway.api.MetricsJson;
+import dev.metricsstream.gateway.api.TableJson;
+import dev.metricsstream.gateway.select.FieldSelector;
+import dev.metricsstream.gateway.select.LabelSelector;
+import dev.metricsstream.gateway.select.SelectorException;
+import dev.metricsstream.gateway.store.Clock;
+import dev.metricsstream.gateway.store.Freshness;
+import dev.metricsstream.gateway.store.MetricsStoreReader;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The Resource Metrics API routes (metrics.k8s.io, every served version) and their discovery documents. Reads the
+ * store at request time, drops what is older than the staleness bound, filters by selectors and streams the list
+ * in metrics-server's order; every failure is a {@code metav1.Status}.
+ */
+public final class MetricsApi {
+    static final String BASE = "/apis/" + Discovery.GROUP;
+    private static final String JSON = "application/json";
+
+    private final MetricsStoreReader store;
+    private final Clock clock;
+    private final Freshness freshness;
+    private final Discovery discovery;
+    private final Counter staleSkipped;
+
+    public MetricsApi(MetricsStoreReader store, Clock clock, Freshness freshness, Discovery discovery,
+            PrometheusRegistry registry) {
+        this.store = store;
+        this.clock = clock;
+        this.freshness = freshness;
+        this.discovery = discovery;
+        this.staleSkipped = Counter.builder().name("metrics_stream_gateway_stale_items_skipped_total")
+                .help("Nodes and pods found in the store but not served because their newest sample is older than "
+                        + "the staleness bound").labelNames("kind").register(registry);
+    }
+
+    public void install(JavalinConfig config) {
+        config.routes.get("/apis", ctx -> json(ctx, discovery::writeGroupList));
+        config.routes.get(BASE, ctx -> json(ctx, discovery::writeGroup));
+        config.routes.get(BASE + "/{version}", ctx -> {
+            String version = servedVersion(ctx);
+            if (version != null) {
+                json(ctx, json -> discovery.writeResourceList(json, version));
+            }
+        });
+        config.routes.get(BASE + "/{version}/nodes", this::listNodes);
+        config.routes.get(BASE + "/{version}/nodes/{name}", this::getNode);
+        config.routes.get(BASE + "/{version}/pods", ctx -> listPods(ctx, null));
+        config.routes.get(BASE + "/{version}/namespaces/{namespace}/pods",
+                ctx -> listPods(ctx, ctx.pathParam("namespace")));
+        config.routes.get(BASE + "/{version}/namespaces/{namespace}/pods/{name}", this::getPod);
+    }
+
+    /** The version from the path, or null after answering 404 as the apiserver does for an unknown version. */
+    private String servedVersion(Context ctx) {
+        String version = ctx.pathParam("version");
+        if (!discovery.serves(version)) {
+            StatusResponses.send(ctx, ApiStatus.pathNotFound());
+            return null;
+        }
+        return version;
+    }
+
+    private static String apiVersion(String version) {
+        return Discovery.GROUP + "/" + version;
+    }
+
+    private void getNode(Context ctx) throws IOException {
+        String version = servedVersion(ctx);
+        if (version == null || refuseWatch(ctx, ApiStatus.NODE_RESOURCE)) {
+            return;
+        }
+        long now = clock.nowMillis();
+        String name = ctx.pathParam("name");
+        Optional<NodeMetrics> node = store.node(name).filter(n -> fresh(n.getTimestampMillis(), now, "node"));
+        if (node.isEmpty()) {
+            StatusResponses.send(ctx, ApiStatus.nodeNotFound(name));
+            return;
+        }
+        Rendering rendering = rendering(ctx, MetricsJson.NODE_KIND, apiVersion(version), now);
+        json(ctx, rendering.contentType(), json -> {
+            if (rendering instanceof TableRendering) {
+                rendering.start(json);
+                rendering.node(json, node.get());
+                rendering.end(json);
+            } else {
+                MetricsJson.writeNode(json, node.get(), apiVersion(version), now, true);
+            }
+        });
+    }
+
+    private void getPod(Context ctx) throws IOException {
+        String version = servedVersion(ctx);
+        if (version == null || refuseWatch(ctx, ApiStatus.POD_RESOURCE)) {
+            return;
+        }
+        long now = clock.nowMillis();
+        String namespace = ctx.pathParam("namespace");
+        String name = ctx.pathParam("name");
+        Optional<PodMetrics> pod = store.pod(namespace, name).filter(p -> fresh(p.getTimestampMillis(), now, "pod"));
+        if (pod.isEmpty()) {
+            StatusResponses.send(ctx, ApiStatus.podNotFound(namespace, name));
+            return;
+        }
+        Rendering rendering = rendering(ctx, MetricsJson.POD_KIND, apiVersion(version), now);
+        json(ctx, rendering.contentType(), json -> {
+            if (rendering instanceof TableRendering) {
+                rendering.start(json);
+                rendering.pod(json, pod.get());
+                rendering.end(json);
+            } else {
+                MetricsJson.writePod(json, pod.get(), apiVersion(version), now, true);
+            }
+        });
+    }
+
+    private void listNodes(Context ctx) throws IOException {
+        String version = servedVersion(ctx);
+        if (version == null || refuseWatch(ctx, ApiStatus.NODE_RESOURCE)) {
+            return;
+        }
+        Selectors selectors = selectors(ctx);
+        if (selectors == null) {
+            return;
+        }
+        long now = clock.nowMillis();
+        Rendering rendering = rendering(ctx, MetricsJson.NODE_KIND, apiVersion(version), now);
+        json(ctx, rendering.contentType(), json -> {
+            rendering.start(json);
+            store.forEachNode(node -> {
+                if (selectors.fields().matches(node.getNodeName(), null) && selectors.labels().matches(node.getLabels())
+                        && fresh(node.getTimestampMillis(), now, "node")) {
+                    write(() -> rendering.node(json, node));
+                }
+            });
+            rendering.end(json);
+        });
+    }
+
+    private void listPods(Context ctx, String pathNamespace) throws IOException {
+        String version = servedVersion(ctx);
+        if (version == null || refuseWatch(ctx, ApiStatus.POD_RESOURCE)) {
+            return;
+        }
+        Selectors selectors = selectors(ctx);
+        if (selectors == null) {
+            return;
+        }
+        long now = clock.nowMillis();
+        // a namespace from the path or pinned by the field selector makes it a range scan
+        String namespace = pathNamespace != null ? pathNamespace : selectors.fields().requiredNamespace();
+        Rendering rendering = rendering(ctx, MetricsJson.POD_KIND, apiVersion(version), now);
+        json(ctx, rendering.contentType(), json -> {
+            rendering.start(json);
+            Consumer<PodMetrics> each = pod -> {
+                if ((pathNamespace == null || pathNamespace.equals(pod.getNamespace()))
+                        && selectors.fields().matches(pod.getName(), pod.getNamespace())
+                        && selectors.labels().matches(pod.getLabels())
+                        && fresh(pod.getTimestampMillis(), now, "pod")) {
+                    write(() -> rendering.pod(json, pod));
+                }
+            };
+            if (namespace != null) {
+                store.forEachPodInNamespace(namespace, each);
+            } else {
+                store.forEachPod(each);
+            }
+            rendering.end(json);
+        });
+    }
+
+    private boolean fresh(long sampleMillis, long nowMillis, String kind) {
+        boolean fresh = freshness.isFresh(sampleMillis, nowMillis);
+        if (!fresh) {
+            staleSkipped.labelValues(kind).inc();
+        }
+        return fresh;
+    }
+
+    private static boolean refuseWatch(Context ctx, String resource) {
+        String watch = ctx.queryParam("watch");
+        if (watch != null && (watch.equals("true") || watch.equals("1"))) {
+            StatusResponses.send(ctx, ApiStatus.methodNotSupported(resource, "watch"));
+            return true;
+        }
+        return false;
+    }
+
+    private record Selectors(LabelSelector labels, FieldSelector fields) {
+    }
+
+    /** Parses both selectors before any byte is written, so a bad one is a clean 400 Status. */
+    private static Selectors selectors(Context ctx) {
+        try {
+            return new Selectors(LabelSelector.parse(ctx.queryParam("labelSelector")),
+                    FieldSelector.parse(ctx.queryParam("fieldSelector")));
+        } catch (SelectorException e) {
+            StatusResponses.send(ctx, ApiStatus.badRequest(e.getMessage()));
+            return null;
+        }
+    }
+
+    interface JsonBody {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    interface IoAction {
+        void run() throws IOException;
+    }
+
+    private static void write(IoAction action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** How a response renders its items: the metrics list, or the server-side Table the client asked for. */
+    private interface Rendering {
+        String contentType();
+
+        void start(JsonGenerator json) throws IOException;
+
+        void node(JsonGenerator json, NodeMetrics node) throws IOException;
+
+        void pod(JsonGenerator json, PodMetrics pod) throws IOException;
+
+        void end(JsonGenerator json) throws IOException;
+    }
+
+    private record ListRendering(String kind, String apiVersion, long nowMillis) implements Rendering {
+        @Override
+        public String contentType() {
+            return JSON;
+        }
+
+        @Override
+        public void start(JsonGenerator json) throws IOException {
+            MetricsJson.startList(json, kind, apiVersion);
+        }
+
+        @Override
+        public void node(JsonGenerator json, NodeMetrics node) throws IOException {
+            MetricsJson.writeNode(json, node, apiVersion, nowMillis, false);
+        }
+
+        @Override
+        public void pod(JsonGenerator json, PodMetrics pod) throws IOException {
+            MetricsJson.writePod(json, pod, apiVersion, nowMillis, false);
+        }
+
+        @Override
+        public void end(JsonGenerator json) throws IOException {
+            MetricsJson.endList(json);
+        }
+    }
+
+    private record TableRendering(TableJson.Request table, String apiVersion, long nowMillis) implements Rendering {
+        @Override
+        public String contentType() {
+            return "application/json;as=Table;v=" + table.metaVersion() + ";g=meta.k8s.io";
+        }
+
+        @Override
+        public void start(JsonGenerator json) throws IOException {
+            TableJson.start(json, table);
+        }
+
+        @Override
+        public void node(JsonGenerator json, NodeMetrics node) throws IOException {
+            TableJson.nodeRow(json, node, table, apiVersion, nowMillis);
+        }
+
+        @Override
+        public void pod(JsonGenerator json, PodMetrics pod) throws IOException {
+            TableJson.podRow(json, pod, table, apiVersion, nowMillis);
+        }
+
+        @Override
+        public void end(JsonGenerator json) throws IOException {
+            TableJson.end(json);
+        }
+    }
+
+    private static Rendering rendering(Context ctx, String kind, String apiVersion, long nowMillis) {
+        String tableVersion = TableJson.requestedTableVersion(ctx.header("Accept"));
+        if (tableVersion == null) {
+            return new ListRendering(kind, apiVersion, nowMillis);
+        }
+        return new TableRendering(new TableJson.Request(tableVersion,
+                TableJson.IncludeObject.parse(ctx.queryParam("includeObject"))), apiVersion, nowMillis);
+    }
+
+    static void json(Context ctx, JsonBody body) throws IOException {
+        json(ctx, JSON, body);
+    }
+
+    static void json(Context ctx, String contentType, JsonBody body) throws IOException {
+        try (OutputStream out = ResponseBodies.open(ctx, 200, contentType); JsonGenerator json = MetricsJson.generator(out)) {
+            body.write(json);
+            json.writeRaw('\n');
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.metricsstream.gateway.store;
+
+import dev.metricsstream.avro.MetricsWindow;
+import dev.metricsstream.avro.NodeMetrics;
+import dev.metricsstream.avro.PodMetrics;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Read side of the gateway's local copy of the aggregator's output (the seam metrics-server calls
+ * {@code PodMetricsGetter}/{@code NodeMetricsGetter}). Iteration is by callback so that an implementation over a
+ * state store opens and closes its iterator itself (try-with-resources) and the caller cannot leak it.
+ * Implementations return what they hold; freshness is the caller's policy ({@link Freshness}).
+ */
+public interface MetricsStoreReader {
+    Optional<NodeMetrics> node(String name);
+
+    /** Every node, in name order. */
+    void forEachNode(Consumer<NodeMetrics> action);
+
+    Optional<PodMetrics> pod(String namespace, String name);
+
+    /** The pods of one namespace, in name order: a range scan. */
+    void forEachPodInNamespace(String namespace, Consumer<PodMetrics> action);
+
+    /** Every pod, ordered by namespace then name (the order metrics-server lists them in). */
+    void forEachPod(Consumer<PodMetrics> action);
+
+    /** The newest closed window per entity and window size. */
+    void forEachLatestWindow(Consumer<MetricsWindow> action);
+
+    long nodeCount();
+
+    long podCount();
+
+    long windowCount();
+}

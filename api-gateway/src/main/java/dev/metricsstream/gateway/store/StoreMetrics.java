@@ -1,0 +1,74 @@
+package dev.metricsstream.gateway.store;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's store metrics: entries per store, dropped records (also logged with stable keys), the age of the
+ * newest sample loaded per kind (how stale the feed is), and the global consumer's lag.
+ */
+public final class StoreMetrics implements LoadListener {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreMetrics.class);
+
+    private final Counter dropped;
+    private final AtomicLong newestNodeMillis = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong newestPodMillis = new AtomicLong(Long.MIN_VALUE);
+
+    public StoreMetrics(PrometheusRegistry registry) {
+        dropped = Counter.builder().name("metrics_stream_gateway_records_dropped_total")
+                .help("Records read from Kafka and not stored, by topic and reason").labelNames("topic", "reason")
+                .register(registry);
+    }
+
+    /** Registers the gauges that read the store, the clock and the consumer when scraped. */
+    public void registerGauges(PrometheusRegistry registry, MetricsStoreReader store, Clock clock,
+            DoubleSupplier consumerLagRecords) {
+        GaugeWithCallback.builder().name("metrics_stream_gateway_store_entries")
+                .help("Entries in the gateway's local stores").labelNames("store")
+                .callback(cb -> {
+                    cb.call(store.nodeCount(), "nodes");
+                    cb.call(store.podCount(), "pods");
+                    cb.call(store.windowCount(), "windows");
+                }).register(registry);
+        GaugeWithCallback.builder().name("metrics_stream_gateway_newest_sample_age_seconds")
+                .help("Age of the newest sample loaded into the store, by kind (how stale the feed is)")
+                .labelNames("kind")
+                .callback(cb -> {
+                    long now = clock.nowMillis();
+                    if (newestNodeMillis.get() != Long.MIN_VALUE) {
+                        cb.call(Freshness.ageSeconds(newestNodeMillis.get(), now), "node");
+                    }
+                    if (newestPodMillis.get() != Long.MIN_VALUE) {
+                        cb.call(Freshness.ageSeconds(newestPodMillis.get(), now), "pod");
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("metrics_stream_gateway_consumer_lag_records")
+                .help("Largest record lag of the global consumer that feeds the stores")
+                .callback(cb -> {
+                    double lag = consumerLagRecords.getAsDouble();
+                    if (!Double.isNaN(lag)) {
+                        cb.call(lag);
+                    }
+                }).register(registry);
+    }
+
+    @Override
+    public void loaded(String kind, long sampleMillis) {
+        AtomicLong newest = kind.equals("node") ? newestNodeMillis : newestPodMillis;
+        newest.accumulateAndGet(sampleMillis, Math::max);
+    }
+
+    @Override
+    public void dropped(String topic, String key, String reason) {
+        int colon = reason.indexOf(':');
+        String shortReason = colon < 0 ? reason : reason.substring(0, colon);
+        dropped.labelValues(topic, shortReason).inc();
+        LOG.atWarn().addKeyValue("source", topic).addKeyValue("key", key).addKeyValue("reason", reason)
+                .log("record dropped");
+    }
+}
