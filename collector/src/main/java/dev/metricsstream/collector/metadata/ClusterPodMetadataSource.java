@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * informer per node would be one watch per node, so the whole cluster is watched and looked up by an index on
  * {@code spec.nodeName}. To keep that cheap, every pod is cut down on arrival ({@link SlimListerWatcher}: paged
  * list, informer transform) to what the records need: namespace, name, uid, labels, resourceVersion,
- * {@code spec.nodeName} and {@code status.phase} — no managedFields, annotations, containers or conditions. Node labels and capacity come
- * from {@code nodeInfo} (the node informer in pool mode), or stay null.
+ * {@code spec.nodeName} and {@code status.phase} — no managedFields, annotations, containers or conditions. Node
+ * labels and capacity come from {@code nodeInfo} (the node informer in pool mode), or stay null.
  */
 public final class ClusterPodMetadataSource implements MetadataSource {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterPodMetadataSource.class);

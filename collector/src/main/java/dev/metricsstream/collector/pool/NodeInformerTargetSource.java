@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every Node of the cluster from a client-java informer (list + watch on {@code /api/v1/nodes}, relist on 410
- * Gone; paged and slimmed by {@link SlimListerWatcher}: no images or conditions kept), addressed like metrics-server does ({@link NodeAddresses}), cut to this replica's {@link Shard}. Nodes
- * appear and disappear as the informer sees them. The Nodes' labels, capacity and allocatable are kept for the
+ * Gone; paged and slimmed by {@link SlimListerWatcher}: no images or conditions kept), addressed like
+ * metrics-server does ({@link NodeAddresses}), cut to this replica's {@link Shard}. Nodes appear and disappear as
+ * the informer sees them. The Nodes' labels, capacity and allocatable are kept for the
  * records ({@link #nodeInfo(String)}), so pool mode needs no per-node GET.
  */
 public final class NodeInformerTargetSource implements TargetSource {
