@@ -79,8 +79,9 @@ final class ClientCertificates {
             javax.naming.ldap.LdapName name = new javax.naming.ldap.LdapName(
                     certificate.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253));
             List<String> values = new java.util.ArrayList<>();
-            // LdapName lists RDNs last-first; the subject reads first-first
-            for (int i = name.size() - 1; i >= 0; i--) {
+            // LdapName index 0 is the first RDN of the encoded subject (the rightmost of the RFC 2253 string), the
+            // order Go's pkix.Name keeps
+            for (int i = 0; i < name.size(); i++) {
                 for (javax.naming.directory.Attribute attribute : java.util.Collections.list(
                         name.getRdn(i).toAttributes().getAll())) {
                     if (attribute.getID().equalsIgnoreCase(type)) {
