@@ -207,6 +207,17 @@ class DelegatedAuthTest {
     }
 
     @Test
+    void members_of_system_masters_skip_the_access_review_as_in_k8s_apiserver() throws Exception {
+        apiserver.policy(spec -> new FakeKubeApiServer.Answer(false, ""));
+        TestPki.Issued admin = clientCa.issueClient("kubernetes-admin", "system:masters");
+
+        HttpResponse<String> response = get(admin.clientContext(serving), PODS);
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(apiserver.accessReviews.isEmpty());
+    }
+
+    @Test
     void an_unknown_bearer_token_is_401_with_a_status_body() throws Exception {
         HttpResponse<String> response = get(noCertificate(), PODS, "Authorization", "Bearer forged");
 
