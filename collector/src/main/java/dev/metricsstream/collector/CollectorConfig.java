@@ -59,7 +59,10 @@ public record CollectorConfig(
     }
 
     public static CollectorConfig from(Map<String, String> env) {
-        EnvReader r = new EnvReader(env);
+        return from(new EnvReader(env));
+    }
+
+    private static CollectorConfig from(EnvReader r) {
         List<ScrapeTarget> targets = targets(r);
         Sources sources = r.enumValue("KUBELET_SOURCE", Sources.class, Sources.METRICS_RESOURCE);
         Duration resolution = r.duration("SCRAPE_RESOLUTION", Duration.ofSeconds(15), MIN_RESOLUTION,
@@ -196,5 +199,23 @@ public record CollectorConfig(
     @Override
     public String toString() {
         return "CollectorConfig" + describe();
+    }
+
+    /**
+     * Every environment variable the collector reads (besides the {@code KAFKA_*} pass-through), found by running
+     * the parser over each branch (own node, static target list); for the configuration reference and its tests.
+     */
+    public static java.util.SortedSet<String> knownKeys() {
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+        for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("KUBELET_TARGETS", "n=https://n:1"))) {
+            EnvReader r = new EnvReader(env);
+            try {
+                from(r);
+            } catch (dev.metricsstream.common.config.ConfigException expected) {
+                // the keys read so far are all we want
+            }
+            keys.addAll(r.keysRead());
+        }
+        return keys;
     }
 }
