@@ -54,7 +54,7 @@ public final class KubeletSimulatorMain {
         stopped.await();
     }
 
-    static KubeletSimulator start(Map<String, String> env) {
+    public static KubeletSimulator start(Map<String, String> env) {
         KubeletSimulator.Builder builder = KubeletSimulator.builder()
                 .nodes(integer(env, "NODES", 3))
                 .podsPerNode(integer(env, "PODS_PER_NODE", 20))
@@ -72,7 +72,7 @@ public final class KubeletSimulatorMain {
     }
 
     /** Writes ca.crt, token (when set) and targets; the files appear only once every kubelet listens. */
-    static void writeOutputs(KubeletSimulator simulator, Path outDir, String token, String advertisedHost) {
+    public static void writeOutputs(KubeletSimulator simulator, Path outDir, String token, String advertisedHost) {
         try {
             Files.createDirectories(outDir);
             if (token != null && !token.isBlank()) {
