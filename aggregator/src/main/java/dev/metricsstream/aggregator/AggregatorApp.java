@@ -112,13 +112,28 @@ public final class AggregatorApp implements AutoCloseable {
                         ? HealthCheck.Result.passed()
                         : HealthCheck.Result.failed("Kafka Streams is " + streams.state())))
                 .addReadiness(HealthCheck.of("state-restored", () -> {
-                    Set<String> restoring = restores.restoring();
-                    return restoring.isEmpty() ? HealthCheck.Result.passed()
-                            : HealthCheck.Result.failed("restoring " + restoring);
+                    // Kafka Streams' own count is the truth; the listener only names what is being restored
+                    double remaining = remainingRestoreRecords(streams);
+                    return remaining <= 0 ? HealthCheck.Result.passed()
+                            : HealthCheck.Result.failed((long) remaining + " records to restore into "
+                                    + restores.restoring());
                 }))
                 .addReadiness(HealthCheck.of("topics", () -> topicProblems.isEmpty()
                         ? HealthCheck.Result.passed()
                         : HealthCheck.Result.failed(String.join("; ", topicProblems))));
+    }
+
+    /** Sum of Kafka Streams' {@code restore-remaining-records-total} over all tasks (0 when nothing restores). */
+    static double remainingRestoreRecords(KafkaStreams streams) {
+        double remaining = 0;
+        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metric
+                : streams.metrics().entrySet()) {
+            if (metric.getKey().name().equals("restore-remaining-records-total")
+                    && metric.getValue().metricValue() instanceof Number number && !Double.isNaN(number.doubleValue())) {
+                remaining += number.doubleValue();
+            }
+        }
+        return remaining;
     }
 
     /** Blocks until Kafka Streams has stopped (closed or failed). */

@@ -4,15 +4,21 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Knows which changelog partitions are being restored right now: the instance is not ready while any is. */
+/** Names the changelog partitions being restored right now (for the readiness message and the log). */
 final class RestoreTracker implements StateRestoreListener {
 
     private final Set<String> restoring = ConcurrentHashMap.newKeySet();
 
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreTracker.class);
+
     @Override
     public void onRestoreStart(TopicPartition partition, String storeName, long startingOffset, long endingOffset) {
         restoring.add(storeName + "/" + partition);
+        LOG.atInfo().addKeyValue("store", storeName).addKeyValue("partition", partition.toString())
+                .log("restoring {} records of {} from {}", endingOffset - startingOffset, storeName, partition);
     }
 
     @Override
@@ -24,6 +30,8 @@ final class RestoreTracker implements StateRestoreListener {
     @Override
     public void onRestoreEnd(TopicPartition partition, String storeName, long totalRestored) {
         restoring.remove(storeName + "/" + partition);
+        LOG.atInfo().addKeyValue("store", storeName).addKeyValue("partition", partition.toString())
+                .log("restored {} records of {} from {}", totalRestored, storeName, partition);
     }
 
     @Override

@@ -70,7 +70,10 @@ class AggregatorAppIT {
         Topics topics = Topics.withPrefix(prefix);
         try (AggregatorApp app = AggregatorApp.start(AggregatorConfig.from(env(broker, prefix)),
                 new PrometheusRegistry())) {
-            await().atMost(WAIT).ignoreExceptions().until(() -> get(app, "/readyz").statusCode() == 200);
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+                HttpResponse<String> ready = get(app, "/readyz?verbose");
+                assertEquals(200, ready.statusCode(), ready.body());
+            });
             assertEquals(200, get(app, "/livez").statusCode());
             try (Admin admin = Admin.create(broker.clientConfig())) {
                 ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topics.podMetrics().name());

@@ -105,6 +105,8 @@ class AggregatorFailoverIT {
                     return allPodsAt(out, fleet, last);
                 });
                 assertEquals(PARTITIONS, activeTasks(instanceB), "the survivor owns every partition");
+                await().atMost(WAIT).untilAsserted(() -> assertTrue(instanceB.health().ready().ok(),
+                        instanceB.health().ready().body()));
             }
             assertEveryRateWithinOnePercent(out, fleet);
         } finally {
