@@ -127,6 +127,30 @@ class MetricNamesTest {
         assertTrue(out.contains("SUCCESS"), out);
     }
 
+    @Test
+    void the_alerts_fire_on_the_series_the_code_exports_as_promtool_unit_tests_show(@TempDir Path dir)
+            throws Exception {
+        Assumptions.assumeTrue(onPath("promtool"), "promtool is not on PATH (CI installs it via .ci/run)");
+        Map<String, Object> rule = new Yaml().load(Repo.read("k8s/components/prometheus/prometheusrule.yaml"));
+        Files.writeString(dir.resolve("rules.yaml"), new Yaml().dump(rule.get("spec")));
+        Path tests = dir.resolve("alerts-test.yaml");
+        try (var in = getClass().getResourceAsStream("/prometheus/alerts-test.yaml")) {
+            Files.write(tests, in.readAllBytes());
+        }
+        Process p = new ProcessBuilder("promtool", "test", "rules", tests.getFileName().toString())
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(used(Files.readString(tests)).stream().allMatch(n -> {
+            try {
+                return exported().contains(n);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }), "the test series use exported names");
+    }
+
     static boolean onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, tool))) {
