@@ -203,11 +203,12 @@ public record CollectorConfig(
 
     /**
      * Every environment variable the collector reads (besides the {@code KAFKA_*} pass-through), found by running
-     * the parser over each branch (own node, static target list); for the configuration reference and its tests.
+     * the parser over each branch (own node, static target list, cluster); for the configuration reference and its tests.
      */
     public static java.util.SortedSet<String> knownKeys() {
         java.util.SortedSet<String> keys = new java.util.TreeSet<>();
-        for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("KUBELET_TARGETS", "n=https://n:1"))) {
+        for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("KUBELET_TARGETS", "n=https://n:1"),
+                Map.of("TARGET_SOURCE", "cluster"))) {
             EnvReader r = new EnvReader(env);
             try {
                 from(r);

@@ -33,10 +33,19 @@ enum ServiceKeys {
     static final Set<String> LOGGING_KEYS = Set.of("LOG_FORMAT", "LOG_LEVEL");
 
     /**
-     * Keys agreed between wave-2 helpers that the code on this branch does not read yet: {@code AUTH_MODE} is the
-     * gateway's auth switch the security helper implements (HELPER-RULES "Wave 2"). Remove once it is merged.
+     * Keys read by code on branches not yet merged when this was written, documented in README.md ahead of them:
+     * the gateway's authentication settings (feat/security, {@code AUTH_MODE} being the wave-2 contract) and the
+     * collector's pool mode (feat/pool). Once both are on main these keys are in {@code knownKeys()} and this map is
+     * redundant: delete it.
      */
-    static final Map<ServiceKeys, Set<String>> PENDING_CONTRACT_KEYS = Map.of(GATEWAY, Set.of("AUTH_MODE"));
+    static final Map<ServiceKeys, Set<String>> PENDING_CONTRACT_KEYS = Map.of(
+            GATEWAY, Set.of("AUTH_MODE", "APISERVER_URL", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT",
+                    "APISERVER_CA_FILE", "APISERVER_TOKEN_FILE", "APISERVER_TIMEOUT", "AUTHENTICATION_CONFIGMAP",
+                    "AUTHENTICATION_CACHE_TTL", "AUTHENTICATION_FAILURE_CACHE_TTL", "AUTHORIZATION_ALLOW_CACHE_TTL",
+                    "AUTHORIZATION_DENY_CACHE_TTL", "AUTHORIZATION_ALWAYS_ALLOW_PATHS",
+                    "AUTHORIZATION_ALWAYS_ALLOW_GROUPS"),
+            COLLECTOR, Set.of("TARGET_SOURCE", "KUBELET_TARGETS_FILE", "POOL_REPLICAS", "POOL_ORDINAL", "POD_NAME",
+                    "HOSTNAME", "KUBELET_PREFERRED_ADDRESS_TYPES", "KUBELET_PORT", "KUBELET_USE_NODE_STATUS_PORT"));
 
     final String module;
     final SortedSet<String> known;
