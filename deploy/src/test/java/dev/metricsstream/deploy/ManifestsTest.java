@@ -211,12 +211,16 @@ class ManifestsTest {
                     problems.add(at + ": needs cpu+memory requests and a memory limit");
                 }
                 V1SecurityContext sc = c.getSecurityContext();
+                // runAsNonRoot and seccomp may come from the pod; a container's own setting overrides the pod's
+                Boolean nonRoot = sc != null && sc.getRunAsNonRoot() != null ? sc.getRunAsNonRoot()
+                        : podSecurity == null ? null : podSecurity.getRunAsNonRoot();
+                var seccomp = sc != null && sc.getSeccompProfile() != null ? sc.getSeccompProfile()
+                        : podSecurity == null ? null : podSecurity.getSeccompProfile();
                 if (sc == null || !Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation())
                         || !Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem())
-                        || !Boolean.TRUE.equals(sc.getRunAsNonRoot())
+                        || !Boolean.TRUE.equals(nonRoot)
                         || sc.getCapabilities() == null || !List.of("ALL").equals(sc.getCapabilities().getDrop())
-                        || sc.getSeccompProfile() == null
-                        || !"RuntimeDefault".equals(sc.getSeccompProfile().getType())) {
+                        || seccomp == null || !"RuntimeDefault".equals(seccomp.getType())) {
                     problems.add(at + ": securityContext must set allowPrivilegeEscalation=false, "
                             + "readOnlyRootFilesystem, runAsNonRoot, drop ALL, seccomp RuntimeDefault");
                 }

@@ -32,6 +32,9 @@ enum ServiceKeys {
     /** Read by common's logback.xml ({@code ${LOG_FORMAT:-json}}, {@code ${LOG_LEVEL:-INFO}}), not by a record. */
     static final Set<String> LOGGING_KEYS = Set.of("LOG_FORMAT", "LOG_LEVEL");
 
+    /** Read by the JVM launcher and glibc in every image (JVM options, malloc arenas), not by our code. */
+    static final Set<String> RUNTIME_KEYS = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "MALLOC_ARENA_MAX");
+
     /**
      * Keys read by code on branches not yet merged when this was written, documented in README.md ahead of them:
      * the gateway's authentication settings (feat/security, {@code AUTH_MODE} being the wave-2 contract) and the
@@ -70,9 +73,9 @@ enum ServiceKeys {
         return null;
     }
 
-    /** Whether the code reads this variable (own key, logging, pending contract key, or a real Kafka setting). */
+    /** Whether the code reads this variable (own key, logging, JVM/libc, pending key, or a real Kafka setting). */
     boolean reads(String key) {
-        return known.contains(key) || LOGGING_KEYS.contains(key)
+        return known.contains(key) || LOGGING_KEYS.contains(key) || RUNTIME_KEYS.contains(key)
                 || PENDING_CONTRACT_KEYS.getOrDefault(this, Set.of()).contains(key) || isKafkaSetting(key);
     }
 
