@@ -36,19 +36,16 @@ enum ServiceKeys {
     static final Set<String> RUNTIME_KEYS = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "MALLOC_ARENA_MAX");
 
     /**
-     * Keys read by code on branches not yet merged when this was written, documented in README.md ahead of them:
-     * the gateway's authentication settings (feat/security, {@code AUTH_MODE} being the wave-2 contract) and the
-     * collector's pool mode (feat/pool). Once both are on main these keys are in {@code knownKeys()} and this map is
-     * redundant: delete it.
+     * Keys read by code on a branch not yet merged when this was written, documented in README.md ahead of it: the
+     * gateway's authentication settings (feat/security; {@code AUTH_MODE} is the wave-2 contract). Once that is on
+     * main these keys are in {@code GatewayConfig.knownKeys()} and this map is redundant: delete it.
      */
     static final Map<ServiceKeys, Set<String>> PENDING_CONTRACT_KEYS = Map.of(
             GATEWAY, Set.of("AUTH_MODE", "APISERVER_URL", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT",
                     "APISERVER_CA_FILE", "APISERVER_TOKEN_FILE", "APISERVER_TIMEOUT", "AUTHENTICATION_CONFIGMAP",
                     "AUTHENTICATION_CACHE_TTL", "AUTHENTICATION_FAILURE_CACHE_TTL", "AUTHORIZATION_ALLOW_CACHE_TTL",
                     "AUTHORIZATION_DENY_CACHE_TTL", "AUTHORIZATION_ALWAYS_ALLOW_PATHS",
-                    "AUTHORIZATION_ALWAYS_ALLOW_GROUPS"),
-            COLLECTOR, Set.of("TARGET_SOURCE", "KUBELET_TARGETS_FILE", "POOL_REPLICAS", "POOL_ORDINAL", "POD_NAME",
-                    "HOSTNAME", "KUBELET_PREFERRED_ADDRESS_TYPES", "KUBELET_PORT", "KUBELET_USE_NODE_STATUS_PORT"));
+                    "AUTHORIZATION_ALWAYS_ALLOW_GROUPS"));
 
     final String module;
     final SortedSet<String> known;
