@@ -52,7 +52,10 @@ public record GatewayConfig(
     }
 
     public static GatewayConfig fromEnv(Map<String, String> env) {
-        EnvReader reader = new EnvReader(env);
+        return fromEnv(new EnvReader(env));
+    }
+
+    private static GatewayConfig fromEnv(EnvReader reader) {
         String bootstrap = reader.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
         Map<String, String> kafka = reader.kafkaClientProperties("KAFKA_", OWN_KAFKA_KEYS);
         String prefix = reader.parsed("TOPIC_PREFIX", "", value -> Topics.withPrefix(value).prefix());
@@ -89,5 +92,16 @@ public record GatewayConfig(
         Topics topics = topics();
         return new StoreTopology.Topics(topics.nodeMetrics().name(), topics.podMetrics().name(),
                 topics.nodeMetricsWindows().name(), topics.podMetricsWindows().name());
+    }
+
+    /** Every environment variable the gateway reads (besides the {@code KAFKA_*} pass-through). */
+    public static java.util.SortedSet<String> knownKeys() {
+        EnvReader reader = new EnvReader(Map.of());
+        try {
+            fromEnv(reader);
+        } catch (dev.metricsstream.common.config.ConfigException expected) {
+            // the keys read so far are all we want
+        }
+        return new java.util.TreeSet<>(reader.keysRead());
     }
 }

@@ -66,7 +66,10 @@ public record CollectorConfig(
     }
 
     public static CollectorConfig from(Map<String, String> env) {
-        EnvReader r = new EnvReader(env);
+        return from(new EnvReader(env));
+    }
+
+    private static CollectorConfig from(EnvReader r) {
         PoolSettings pool = poolSettings(r);
         List<ScrapeTarget> targets = targets(r, pool);
         Sources sources = r.enumValue("KUBELET_SOURCE", Sources.class, Sources.METRICS_RESOURCE);
@@ -241,5 +244,24 @@ public record CollectorConfig(
     @Override
     public String toString() {
         return "CollectorConfig" + describe();
+    }
+
+    /**
+     * Every environment variable the collector reads (besides the {@code KAFKA_*} pass-through), found by running
+     * the parser over each branch (own node, static target list, cluster); for the configuration reference and its tests.
+     */
+    public static java.util.SortedSet<String> knownKeys() {
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+        for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("KUBELET_TARGETS", "n=https://n:1"),
+                Map.of("TARGET_SOURCE", "cluster"))) {
+            EnvReader r = new EnvReader(env);
+            try {
+                from(r);
+            } catch (dev.metricsstream.common.config.ConfigException expected) {
+                // the keys read so far are all we want
+            }
+            keys.addAll(r.keysRead());
+        }
+        return keys;
     }
 }
