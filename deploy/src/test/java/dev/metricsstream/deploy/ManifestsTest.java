@@ -60,13 +60,6 @@ class ManifestsTest {
                     "PrometheusRule", List.of("groups")),
             "kafka.strimzi.io/v1beta2", Map.of("KafkaTopic", List.of("partitions", "replicas", "config")));
 
-    /**
-     * Workloads of another helper's component that still lack {@code priorityClassName: system-cluster-critical}
-     * (issue 7 wants it on every workload): k8s/components/collector-pool (issue 9). Reported to the lead; delete the
-     * entry once the StatefulSet sets it.
-     */
-    static final Set<String> PRIORITY_CLASS_NOT_YET_SET = Set.of("StatefulSet/metrics-stream-collector-pool");
-
     record Rendered(String name, List<Object> typed, List<Map<String, Object>> custom) {
         <T> List<T> all(Class<T> type) {
             return typed.stream().filter(type::isInstance).map(type::cast).toList();
@@ -198,8 +191,7 @@ class ManifestsTest {
         for (Map.Entry<String, V1PodTemplateSpec> pod : pods(r).entrySet()) {
             V1PodSpec spec = pod.getValue().getSpec();
             String where = r + " " + pod.getKey();
-            if (!"system-cluster-critical".equals(spec.getPriorityClassName())
-                    && !PRIORITY_CLASS_NOT_YET_SET.contains(pod.getKey())) {
+            if (!"system-cluster-critical".equals(spec.getPriorityClassName())) {
                 problems.add(where + ": priorityClassName " + spec.getPriorityClassName());
             }
             var podSecurity = spec.getSecurityContext();

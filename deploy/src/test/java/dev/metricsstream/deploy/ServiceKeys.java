@@ -35,18 +35,6 @@ enum ServiceKeys {
     /** Read by the JVM launcher and glibc in every image (JVM options, malloc arenas), not by our code. */
     static final Set<String> RUNTIME_KEYS = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "MALLOC_ARENA_MAX");
 
-    /**
-     * Keys read by code on a branch not yet merged when this was written, documented in README.md ahead of it: the
-     * gateway's authentication settings (feat/security; {@code AUTH_MODE} is the wave-2 contract). Once that is on
-     * main these keys are in {@code GatewayConfig.knownKeys()} and this map is redundant: delete it.
-     */
-    static final Map<ServiceKeys, Set<String>> PENDING_CONTRACT_KEYS = Map.of(
-            GATEWAY, Set.of("AUTH_MODE", "APISERVER_URL", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT",
-                    "APISERVER_CA_FILE", "APISERVER_TOKEN_FILE", "APISERVER_TIMEOUT", "AUTHENTICATION_CONFIGMAP",
-                    "AUTHENTICATION_CACHE_TTL", "AUTHENTICATION_FAILURE_CACHE_TTL", "AUTHORIZATION_ALLOW_CACHE_TTL",
-                    "AUTHORIZATION_DENY_CACHE_TTL", "AUTHORIZATION_ALWAYS_ALLOW_PATHS",
-                    "AUTHORIZATION_ALWAYS_ALLOW_GROUPS"));
-
     final String module;
     final SortedSet<String> known;
     final Consumer<Map<String, String>> build;
@@ -70,10 +58,9 @@ enum ServiceKeys {
         return null;
     }
 
-    /** Whether the code reads this variable (own key, logging, JVM/libc, pending key, or a real Kafka setting). */
+    /** Whether the code reads this variable (own key, logging, JVM/libc, or a real Kafka setting). */
     boolean reads(String key) {
-        return known.contains(key) || LOGGING_KEYS.contains(key) || RUNTIME_KEYS.contains(key)
-                || PENDING_CONTRACT_KEYS.getOrDefault(this, Set.of()).contains(key) || isKafkaSetting(key);
+        return known.contains(key) || LOGGING_KEYS.contains(key) || RUNTIME_KEYS.contains(key) || isKafkaSetting(key);
     }
 
     boolean isKafkaSetting(String key) {
