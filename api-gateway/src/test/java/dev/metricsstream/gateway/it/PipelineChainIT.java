@@ -96,7 +96,7 @@ class PipelineChainIT {
                     "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "TOPIC_PREFIX", topics.prefix(),
                     "APPLICATION_ID", "chain-gw-" + topics.prefix().replace(".", ""),
                     "STATE_DIR", dir.resolve("gw").toString(), "BIND_ADDRESS", "127.0.0.1", "HTTPS_PORT", "0",
-                    "TLS_CERT_DIR", dir.resolve("certs").toString()));
+                    "TLS_CERT_DIR", dir.resolve("certs").toString(), "AUTH_MODE", "off"));
 
             try (CollectorApp collector = CollectorApp.create(CollectorConfig.from(collectorEnv), clock,
                          new PrometheusRegistry());
