@@ -71,7 +71,10 @@ public record AggregatorConfig(
 
     /** Reads and validates the settings; throws one ConfigException listing every problem. */
     public static AggregatorConfig from(Map<String, String> env) {
-        EnvReader reader = new EnvReader(env);
+        return from(new EnvReader(env));
+    }
+
+    private static AggregatorConfig from(EnvReader reader) {
         String applicationId = reader.string("APPLICATION_ID", DEFAULT_APPLICATION_ID);
         String topicPrefix = reader.string("TOPIC_PREFIX", "");
         Path stateDir = reader.path("STATE_DIR",
@@ -183,5 +186,16 @@ public record AggregatorConfig(
             throw new IllegalArgumentException("at least one window size is needed");
         }
         return List.copyOf(sizes);
+    }
+
+    /** Every environment variable the aggregator reads (besides the {@code KAFKA_*} pass-through). */
+    public static java.util.SortedSet<String> knownKeys() {
+        EnvReader reader = new EnvReader(Map.of());
+        try {
+            from(reader);
+        } catch (dev.metricsstream.common.config.ConfigException expected) {
+            // the keys read so far are all we want
+        }
+        return new java.util.TreeSet<>(reader.keysRead());
     }
 }

@@ -1,6 +1,7 @@
 package dev.metricsstream.gateway;
 
 import dev.metricsstream.common.config.EnvReader;
+import dev.metricsstream.gateway.auth.AuthConfig;
 import dev.metricsstream.gateway.store.StoreTopology;
 import dev.metricsstream.schemas.Topics;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import java.util.Map;
  * @param podNamespace            POD_NAMESPACE, in-cluster namespace used for the self-signed SANs
  * @param stalenessBound          STALENESS_BOUND, nothing older is served
  * @param preferredVersion        PREFERRED_VERSION, v1beta1 or v1
+ * @param auth                    AUTH_MODE and the delegated authentication/authorization settings ({@link AuthConfig})
  */
 public record GatewayConfig(
         String kafkaBootstrapServers,
@@ -39,7 +41,8 @@ public record GatewayConfig(
         String serviceName,
         String podNamespace,
         Duration stalenessBound,
-        String preferredVersion) {
+        String preferredVersion,
+        AuthConfig auth) {
 
     public static final List<String> VERSIONS = List.of("v1beta1", "v1");
     private static final List<String> OWN_KAFKA_KEYS = List.of("KAFKA_BOOTSTRAP_SERVERS");
@@ -49,7 +52,10 @@ public record GatewayConfig(
     }
 
     public static GatewayConfig fromEnv(Map<String, String> env) {
-        EnvReader reader = new EnvReader(env);
+        return fromEnv(new EnvReader(env));
+    }
+
+    private static GatewayConfig fromEnv(EnvReader reader) {
         String bootstrap = reader.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
         Map<String, String> kafka = reader.kafkaClientProperties("KAFKA_", OWN_KAFKA_KEYS);
         String prefix = reader.parsed("TOPIC_PREFIX", "", value -> Topics.withPrefix(value).prefix());
@@ -65,10 +71,11 @@ public record GatewayConfig(
                 Duration.ofHours(1));
         String preferred = reader.string("PREFERRED_VERSION", "v1beta1");
         reader.check(VERSIONS.contains(preferred), "PREFERRED_VERSION must be one of " + VERSIONS + ", got '" + preferred + "'");
+        AuthConfig auth = AuthConfig.fromEnv(reader);
         reader.check(http == 0 || http != https, "HTTP_PORT and HTTPS_PORT must differ, both are " + https);
         reader.finish();
         return new GatewayConfig(bootstrap, kafka, prefix, applicationId, stateDir, bind, https, http, certDir, service,
-                namespace, staleness, preferred);
+                namespace, staleness, preferred, auth);
     }
 
     /** Served versions, the preferred one first (the order discovery lists them in). */
@@ -85,5 +92,16 @@ public record GatewayConfig(
         Topics topics = topics();
         return new StoreTopology.Topics(topics.nodeMetrics().name(), topics.podMetrics().name(),
                 topics.nodeMetricsWindows().name(), topics.podMetricsWindows().name());
+    }
+
+    /** Every environment variable the gateway reads (besides the {@code KAFKA_*} pass-through). */
+    public static java.util.SortedSet<String> knownKeys() {
+        EnvReader reader = new EnvReader(Map.of());
+        try {
+            fromEnv(reader);
+        } catch (dev.metricsstream.common.config.ConfigException expected) {
+            // the keys read so far are all we want
+        }
+        return new java.util.TreeSet<>(reader.keysRead());
     }
 }

@@ -3,6 +3,7 @@ package dev.metricsstream.gateway;
 import dev.metricsstream.common.config.ConfigException;
 import dev.metricsstream.common.health.Health;
 import dev.metricsstream.common.ops.ProcessMetrics;
+import dev.metricsstream.gateway.auth.DelegatedAuth;
 import dev.metricsstream.gateway.store.Clock;
 import dev.metricsstream.gateway.store.KafkaMetricsStore;
 import dev.metricsstream.gateway.store.StoreMetrics;
@@ -27,10 +28,12 @@ public final class GatewayMain implements AutoCloseable {
 
     private final KafkaMetricsStore store;
     private final GatewayServer server;
+    private final DelegatedAuth auth;
 
-    private GatewayMain(KafkaMetricsStore store, GatewayServer server) {
+    private GatewayMain(KafkaMetricsStore store, GatewayServer server, DelegatedAuth auth) {
         this.store = store;
         this.server = server;
+        this.auth = auth;
     }
 
     /** Starts everything from a config; also used in-process by the standalone runner and the tests. */
@@ -43,6 +46,7 @@ public final class GatewayMain implements AutoCloseable {
      * registry (one per process: in-process runs that host several services pass their own).
      */
     public static GatewayMain start(GatewayConfig config, Clock clock, PrometheusRegistry registry) throws IOException {
+        DelegatedAuth auth = DelegatedAuth.start(config.auth(), clock); // first: a config problem stops us early
         StoreMetrics storeMetrics = new StoreMetrics(registry);
         StoreTopology.Topics topics = config.storeTopics();
         KafkaMetricsStore store = new KafkaMetricsStore(StoreTopology.build(topics, storeMetrics),
@@ -50,6 +54,7 @@ public final class GatewayMain implements AutoCloseable {
                         topics.nodeWindows(), topics.podWindows()));
         storeMetrics.registerGauges(registry, store, clock, store::globalConsumerLagRecords);
         Health health = new Health().addLiveness(store.liveness()).addReadiness(store.readiness());
+        auth.readiness().ifPresent(health::addReadiness);
 
         TlsMaterial tls = config.tlsCertDir() != null ? TlsMaterial.fromCertDir(config.tlsCertDir())
                 : TlsMaterial.selfSigned(config.serviceName(), config.podNamespace());
@@ -57,14 +62,15 @@ public final class GatewayMain implements AutoCloseable {
                 new GatewayApp.Serving(config.bindAddress(), config.httpsPort(),
                         config.httpPort() == 0 ? -1 : config.httpPort(), tls),
                 new GatewayApp.ApiSettings(config.versionsPreferredFirst(), config.stalenessBound()),
-                new GatewayApp.Collaborators(store, clock, GatewayApp.NO_AUTH, registry, health));
+                new GatewayApp.Collaborators(store, clock, auth.filter(), registry, health));
         LOG.atInfo().addKeyValue("httpsPort", server.httpsPort()).addKeyValue("httpPort", server.httpPort())
                 .addKeyValue("tls", config.tlsCertDir() == null ? "self-signed" : config.tlsCertDir().toString())
                 .addKeyValue("stalenessBound", config.stalenessBound().toString())
                 .addKeyValue("preferredVersion", config.preferredVersion())
-                .log("gateway serving; authentication is OFF until the security filter is installed (issue 6)");
+                .addKeyValue("authMode", config.auth().mode().name().toLowerCase(java.util.Locale.ROOT))
+                .log("gateway serving");
         store.start();
-        return new GatewayMain(store, server);
+        return new GatewayMain(store, server, auth);
     }
 
     static Properties streamsProperties(GatewayConfig config) throws IOException {
@@ -95,6 +101,7 @@ public final class GatewayMain implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        auth.close();
         store.close();
     }
 
@@ -107,7 +114,14 @@ public final class GatewayMain implements AutoCloseable {
             System.exit(2);
             return;
         }
-        GatewayMain gateway = start(config);
+        GatewayMain gateway;
+        try {
+            gateway = start(config);
+        } catch (IllegalStateException e) {
+            LOG.error("cannot start: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();

@@ -1,9 +1,14 @@
 package dev.metricsstream.collector;
 
 import dev.metricsstream.avro.NodeScrape;
+import dev.metricsstream.avro.NodeInfo;
 import dev.metricsstream.collector.metadata.ApiServerMetadataSource;
+import dev.metricsstream.collector.metadata.ClusterPodMetadataSource;
 import dev.metricsstream.collector.metadata.KubeletPodsMetadataSource;
 import dev.metricsstream.collector.metadata.MetadataSource;
+import dev.metricsstream.collector.pool.FixedTargetSource;
+import dev.metricsstream.collector.pool.NodeInformerTargetSource;
+import dev.metricsstream.collector.pool.PoolSettings.TargetMode;
 import dev.metricsstream.collector.publish.BufferedPublisher;
 import dev.metricsstream.collector.publish.ProducerSettings;
 import dev.metricsstream.collector.scrape.BearerToken;
@@ -13,6 +18,7 @@ import dev.metricsstream.collector.scrape.KubeletSource;
 import dev.metricsstream.collector.scrape.NodeScraper;
 import dev.metricsstream.collector.scrape.ScrapeLoop;
 import dev.metricsstream.collector.scrape.ScrapeTarget;
+import dev.metricsstream.collector.scrape.TargetSource;
 import dev.metricsstream.collector.scrape.TlsContexts;
 import dev.metricsstream.common.health.Health;
 import dev.metricsstream.common.health.HealthCheck;
@@ -31,6 +37,7 @@ import java.security.GeneralSecurityException;
 import java.time.InstantSource;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -57,6 +64,7 @@ public final class CollectorApp implements AutoCloseable {
 
     private final CollectorConfig config;
     private final InstantSource clock;
+    private final TargetSource targetSource;
     private final MetadataSource metadata;
     private final BufferedPublisher publisher;
     private final ScrapeLoop loop;
@@ -66,18 +74,19 @@ public final class CollectorApp implements AutoCloseable {
     private volatile boolean closed;
 
     private CollectorApp(CollectorConfig config, InstantSource clock, PrometheusRegistry registry,
-            Supplier<List<ScrapeTarget>> targets, Producer<String, NodeScrape> producer, String topicName) {
+            TargetSource targetSource, Producer<String, NodeScrape> producer, String topicName) {
         this.config = config;
+        this.targetSource = targetSource;
         this.clock = clock;
         this.createdMillis = clock.millis();
         CollectorMetrics metrics = new CollectorMetrics(registry);
         KubeletHttp http = new KubeletHttp(sslContext(config), new BearerToken(config.tokenFile()),
                 config.scrapeTimeout(), config.maxResponseBytes());
-        this.metadata = metadataSource(config, http);
+        this.metadata = metadataSource(config, http, targetSource);
         this.publisher = new BufferedPublisher(producer, topicName, config.bufferScrapes(),
                 metrics, clock, ProducerSettings.DELIVERY_TIMEOUT.plusSeconds(5));
         NodeScraper scraper = new NodeScraper(sources(config, http), metadata, metrics);
-        this.loop = new ScrapeLoop(targets, scraper, publisher, metrics, clock, config.resolution(),
+        this.loop = new ScrapeLoop(targetSource::targets, scraper, publisher, metrics, clock, config.resolution(),
                 config.scrapeConcurrency());
         this.health = new Health()
                 .addLiveness(HealthCheck.of("scrape-loop", this::loopTicking))
@@ -91,14 +100,34 @@ public final class CollectorApp implements AutoCloseable {
         return create(config, InstantSource.system(), ProcessMetrics.newRegistryWithJvmMetrics());
     }
 
-    /** In-process wiring with the given clock and registry; the ops port opens unless {@code OPS_PORT=-1}. */
+    /**
+     * In-process wiring with the given clock and registry; the ops port opens unless {@code OPS_PORT=-1}. Targets
+     * per {@code TARGET_SOURCE}: the own node, the static list, or every Node from an apiserver informer; cut to
+     * this replica's shard ({@code POOL_ORDINAL}/{@code POOL_REPLICAS}).
+     */
     public static CollectorApp create(CollectorConfig config, InstantSource clock, PrometheusRegistry registry) {
-        return create(config, clock, registry, config::targets);
+        return create(config, clock, registry, targetSource(config));
     }
 
-    /** As above, with a changing set of targets (pool mode: the supplier is asked at every tick). */
+    /** As above, with a changing set of targets (the supplier is asked at every tick; no sharding applied). */
     public static CollectorApp create(CollectorConfig config, InstantSource clock, PrometheusRegistry registry,
             Supplier<List<ScrapeTarget>> targets) {
+        return create(config, clock, registry, new TargetSource() {
+            @Override
+            public List<ScrapeTarget> targets() {
+                return targets.get();
+            }
+
+            @Override
+            public String name() {
+                return "supplied";
+            }
+        });
+    }
+
+    /** As above, with a target source of the caller's. The collector closes it. */
+    public static CollectorApp create(CollectorConfig config, InstantSource clock, PrometheusRegistry registry,
+            TargetSource targets) {
         Topic<String, NodeScrape> topic = Topics.withPrefix(config.topicPrefix()).kubeletScrapes();
         Producer<String, NodeScrape> producer = new KafkaProducer<>(
                 ProducerSettings.producerProperties(config.kafka(), "collector-" + clientSuffix(config)),
@@ -107,7 +136,31 @@ public final class CollectorApp implements AutoCloseable {
     }
 
     private static String clientSuffix(CollectorConfig config) {
-        return config.targets().size() == 1 ? config.targets().get(0).nodeName() : "pool";
+        if (config.pool().mode() == TargetMode.OWN_NODE && config.targets().size() == 1) {
+            return config.targets().get(0).nodeName();
+        }
+        return "pool-" + config.pool().shard().ordinal();
+    }
+
+    /** The target source {@code TARGET_SOURCE} asks for, limited to this replica's shard. */
+    public static TargetSource targetSource(CollectorConfig config) {
+        return switch (config.pool().mode()) {
+            case OWN_NODE -> new FixedTargetSource("own-node", config.targets(), config.pool().shard());
+            case STATIC -> new FixedTargetSource("static", config.targets(), config.pool().shard());
+            case CLUSTER -> {
+                if (config.apiserverUrl() == null) {
+                    throw new IllegalStateException("TARGET_SOURCE=cluster needs APISERVER_URL or the in-cluster "
+                            + "KUBERNETES_SERVICE_HOST");
+                }
+                yield new NodeInformerTargetSource(apiClient(config), config.pool().addresses(),
+                        config.pool().shard());
+            }
+        };
+    }
+
+    /** The current targets (this replica's share), as the next tick will see them. */
+    public List<ScrapeTarget> targets() {
+        return targetSource.targets();
     }
 
     /** Starts the scrape loop after a random offset within the first resolution. */
@@ -178,6 +231,7 @@ public final class CollectorApp implements AutoCloseable {
         Duration left = total.minusNanos(System.nanoTime() - start);
         publisher.close(left.isNegative() ? Duration.ofSeconds(1) : left);
         metadata.close();
+        targetSource.close();
         if (ops != null) {
             ops.close();
         }
@@ -204,16 +258,24 @@ public final class CollectorApp implements AutoCloseable {
         };
     }
 
-    static MetadataSource metadataSource(CollectorConfig config, KubeletHttp http) {
+    static MetadataSource metadataSource(CollectorConfig config, KubeletHttp http, TargetSource targets) {
         return switch (config.metadataMode()) {
             case NONE -> MetadataSource.none();
             case KUBELET -> new KubeletPodsMetadataSource(http);
-            case APISERVER -> new ApiServerMetadataSource(apiClient(config), config.targets().get(0).nodeName(),
-                    config.nodeMetadataRefresh());
+            case APISERVER -> {
+                if (config.pool().mode() == TargetMode.OWN_NODE) {
+                    yield new ApiServerMetadataSource(apiClient(config), config.targets().get(0).nodeName(),
+                            config.nodeMetadataRefresh());
+                }
+                // many nodes: one cluster-wide pod informer; node labels/capacity from the node informer if any
+                Function<String, NodeInfo> nodeInfo = targets instanceof NodeInformerTargetSource informer
+                        ? informer::nodeInfo : name -> null;
+                yield new ClusterPodMetadataSource(apiClient(config), nodeInfo);
+            }
         };
     }
 
-    private static ApiClient apiClient(CollectorConfig config) {
+    static ApiClient apiClient(CollectorConfig config) {
         try {
             ClientBuilder builder = new ClientBuilder().setBasePath(config.apiserverUrl().toString())
                     .setReadTimeout(Duration.ZERO);

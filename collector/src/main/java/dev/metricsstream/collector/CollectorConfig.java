@@ -1,15 +1,19 @@
 package dev.metricsstream.collector;
 
+import dev.metricsstream.collector.pool.NodeAddresses;
+import dev.metricsstream.collector.pool.PoolSettings;
+import dev.metricsstream.collector.pool.PoolSettings.TargetMode;
+import dev.metricsstream.collector.pool.Shard;
+import dev.metricsstream.collector.pool.StaticTargets;
 import dev.metricsstream.collector.scrape.ScrapeTarget;
 import dev.metricsstream.collector.scrape.Sources;
 import dev.metricsstream.common.config.EnvReader;
 import dev.metricsstream.schemas.Topics;
+import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,9 +23,11 @@ import java.util.TreeMap;
  * The collector's settings, read from environment variables (a map in tests) with every problem reported at once.
  *
  * @param targets the kubelets to scrape: the own node ({@code NODE_NAME}, {@code KUBELET_URL} or
- *     {@code https://$NODE_IP:10250}) or a static list ({@code KUBELET_TARGETS=name=url,...})
+ *     {@code https://$NODE_IP:10250}) or a static list ({@code KUBELET_TARGETS=name=url,...} or
+ *     {@code KUBELET_TARGETS_FILE}), before sharding; empty in cluster mode (targets come from a node informer)
  * @param kafka producer settings passed through from {@code KAFKA_*} ({@code KAFKA_BOOTSTRAP_SERVERS} →
  *     {@code bootstrap.servers})
+ * @param pool target source, shard and node addressing (pool mode, see docs/pool-mode.md)
  */
 public record CollectorConfig(
         List<ScrapeTarget> targets,
@@ -41,7 +47,8 @@ public record CollectorConfig(
         String topicPrefix,
         String opsHost,
         int opsPort,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        PoolSettings pool) {
 
     public static final String SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount/";
     public static final Duration MIN_RESOLUTION = Duration.ofSeconds(10);
@@ -59,8 +66,12 @@ public record CollectorConfig(
     }
 
     public static CollectorConfig from(Map<String, String> env) {
-        EnvReader r = new EnvReader(env);
-        List<ScrapeTarget> targets = targets(r);
+        return from(new EnvReader(env));
+    }
+
+    private static CollectorConfig from(EnvReader r) {
+        PoolSettings pool = poolSettings(r);
+        List<ScrapeTarget> targets = targets(r, pool);
         Sources sources = r.enumValue("KUBELET_SOURCE", Sources.class, Sources.METRICS_RESOURCE);
         Duration resolution = r.duration("SCRAPE_RESOLUTION", Duration.ofSeconds(15), MIN_RESOLUTION,
                 Duration.ofMinutes(10));
@@ -70,7 +81,8 @@ public record CollectorConfig(
         r.check(timeout.toMillis() < resolution.toMillis() * 9 / 10,
                 "SCRAPE_TIMEOUT must be shorter than 0.9 × SCRAPE_RESOLUTION (" + resolution.toMillis() * 9 / 10
                         + " ms), got " + timeout.toMillis() + " ms");
-        int concurrency = r.integer("SCRAPE_CONCURRENCY", Math.min(Math.max(targets.size(), 1), 8), 1, 1024);
+        int defaultConcurrency = pool.mode() == TargetMode.CLUSTER ? 32 : Math.min(Math.max(targets.size(), 1), 32);
+        int concurrency = r.integer("SCRAPE_CONCURRENCY", defaultConcurrency, 1, 1024);
         boolean insecure = r.bool("KUBELET_INSECURE_TLS", false);
         Path caFile = r.path("KUBELET_CA_FILE", SERVICE_ACCOUNT_DIR + "ca.crt");
         if (!insecure && caFile != null && !Files.isReadable(caFile)) {
@@ -81,8 +93,6 @@ public record CollectorConfig(
         long maxBytes = r.number("MAX_RESPONSE_BYTES", 32L * 1024 * 1024, 64 * 1024, 1024L * 1024 * 1024);
         MetadataMode metadata = r.enumValue("METADATA_SOURCE", MetadataMode.class, MetadataMode.APISERVER);
         URI apiserver = apiserverUrl(r, metadata);
-        r.check(metadata != MetadataMode.APISERVER || targets.size() <= 1,
-                "METADATA_SOURCE=apiserver watches the pods of one node; with KUBELET_TARGETS use kubelet or none");
         Duration nodeRefresh = r.duration("NODE_METADATA_REFRESH", Duration.ofMinutes(1), Duration.ofSeconds(5),
                 Duration.ofHours(1));
         int buffer = r.integer("BUFFER_SCRAPES", 20, 1, 100_000);
@@ -98,29 +108,65 @@ public record CollectorConfig(
                 Duration.ofMinutes(5));
         r.finish();
         return new CollectorConfig(targets, sources, resolution, timeout, concurrency, caFile, insecure, tokenFile,
-                maxBytes, metadata, apiserver, nodeRefresh, buffer, kafka, prefix, opsHost, opsPort, shutdown);
+                maxBytes, metadata, apiserver, nodeRefresh, buffer, kafka, prefix, opsHost, opsPort, shutdown, pool);
     }
 
-    private static List<ScrapeTarget> targets(EnvReader r) {
-        List<String> list = r.list("KUBELET_TARGETS", List.of());
-        if (!list.isEmpty()) {
-            List<ScrapeTarget> targets = new ArrayList<>();
-            for (String item : list) {
-                int eq = item.indexOf('=');
+    private static PoolSettings poolSettings(EnvReader r) {
+        boolean listed = r.string("KUBELET_TARGETS", null) != null || r.string("KUBELET_TARGETS_FILE", null) != null;
+        TargetMode mode = r.enumValue("TARGET_SOURCE", TargetMode.class,
+                listed ? TargetMode.STATIC : TargetMode.OWN_NODE);
+        int replicas = r.integer("POOL_REPLICAS", 1, 1, 10_000);
+        String podName = r.string("POD_NAME", r.string("HOSTNAME", null));
+        int fromName = Shard.ordinalFromPodName(podName);
+        int ordinal = 0;
+        if (r.string("POOL_ORDINAL", null) != null) {
+            ordinal = r.integer("POOL_ORDINAL", 0, 0, 9_999);
+        } else if (replicas > 1) {
+            r.check(fromName >= 0, "POOL_REPLICAS=" + replicas + " needs POOL_ORDINAL or a pod name ending in "
+                    + "-<ordinal> (POD_NAME or HOSTNAME, as a StatefulSet gives), got '" + podName + "'");
+            ordinal = Math.max(fromName, 0);
+        }
+        r.check(ordinal < replicas, "POOL_ORDINAL must be below POOL_REPLICAS (" + replicas + "), got " + ordinal);
+        r.check(replicas == 1 || mode != TargetMode.OWN_NODE,
+                "POOL_REPLICAS > 1 shards a target list; TARGET_SOURCE=own-node has one target");
+        List<String> types = r.list("KUBELET_PREFERRED_ADDRESS_TYPES", NodeAddresses.DEFAULT_TYPES);
+        for (String type : types) {
+            r.check(NodeAddresses.KNOWN_TYPES.contains(type), "KUBELET_PREFERRED_ADDRESS_TYPES entry '" + type
+                    + "' must be one of " + NodeAddresses.KNOWN_TYPES);
+        }
+        r.check(!types.isEmpty(), "KUBELET_PREFERRED_ADDRESS_TYPES must name at least one address type");
+        int port = r.integer("KUBELET_PORT", 10250, 1, 65535);
+        boolean statusPort = r.bool("KUBELET_USE_NODE_STATUS_PORT", true);
+        Path file = r.path("KUBELET_TARGETS_FILE", null);
+        Shard shard = ordinal < replicas ? new Shard(ordinal, replicas) : Shard.ALL;
+        return new PoolSettings(mode, shard, new NodeAddresses(types, port, statusPort, "https"), file);
+    }
+
+    private static List<ScrapeTarget> targets(EnvReader r, PoolSettings pool) {
+        if (pool.mode() == TargetMode.CLUSTER) {
+            r.check(r.string("KUBELET_TARGETS", null) == null && pool.targetsFile() == null,
+                    "TARGET_SOURCE=cluster takes its targets from the apiserver; unset KUBELET_TARGETS(_FILE)");
+            return List.of();
+        }
+        if (pool.mode() == TargetMode.STATIC) {
+            List<String> list = r.list("KUBELET_TARGETS", List.of());
+            r.check(list.isEmpty() || pool.targetsFile() == null,
+                    "set KUBELET_TARGETS or KUBELET_TARGETS_FILE, not both");
+            StaticTargets.Parsed parsed;
+            if (pool.targetsFile() != null) {
                 try {
-                    if (eq <= 0) {
-                        throw new URISyntaxException(item, "expected name=url");
-                    }
-                    URI url = new URI(item.substring(eq + 1).trim());
-                    if (url.getScheme() == null || url.getHost() == null) {
-                        throw new URISyntaxException(item, "not an absolute URL");
-                    }
-                    targets.add(new ScrapeTarget(item.substring(0, eq).trim(), url));
-                } catch (URISyntaxException e) {
-                    r.check(false, "KUBELET_TARGETS entry '" + item + "' must be name=https://host:port");
+                    parsed = StaticTargets.readFile(pool.targetsFile());
+                } catch (IOException e) {
+                    r.check(false, "KUBELET_TARGETS_FILE " + pool.targetsFile() + " cannot be read: " + e);
+                    return List.of();
                 }
+            } else {
+                parsed = StaticTargets.parseList(list, "KUBELET_TARGETS");
             }
-            return targets;
+            parsed.problems().forEach(problem -> r.check(false, problem));
+            r.check(!parsed.targets().isEmpty() || !parsed.problems().isEmpty(),
+                    "TARGET_SOURCE=static needs at least one name=url in KUBELET_TARGETS or KUBELET_TARGETS_FILE");
+            return parsed.targets();
         }
         String node = r.required("NODE_NAME");
         String nodeIp = r.string("NODE_IP", null);
@@ -169,7 +215,9 @@ public record CollectorConfig(
     /** One line per setting, secrets hidden, for the start-up log. */
     public String describe() {
         Map<String, Object> shown = new TreeMap<>();
-        shown.put("targets", targets);
+        shown.put("targets", pool.mode() == TargetMode.CLUSTER ? "cluster nodes " + pool.addresses()
+                : targets.size() > 10 ? targets.size() + " static targets" : targets);
+        shown.put("shard", pool.shard());
         shown.put("sources", sources.configName());
         shown.put("resolution", resolution);
         shown.put("scrapeTimeout", scrapeTimeout);
@@ -196,5 +244,24 @@ public record CollectorConfig(
     @Override
     public String toString() {
         return "CollectorConfig" + describe();
+    }
+
+    /**
+     * Every environment variable the collector reads (besides the {@code KAFKA_*} pass-through), found by running
+     * the parser over each branch (own node, static target list, cluster); for the configuration reference and its tests.
+     */
+    public static java.util.SortedSet<String> knownKeys() {
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+        for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("KUBELET_TARGETS", "n=https://n:1"),
+                Map.of("TARGET_SOURCE", "cluster"))) {
+            EnvReader r = new EnvReader(env);
+            try {
+                from(r);
+            } catch (dev.metricsstream.common.config.ConfigException expected) {
+                // the keys read so far are all we want
+            }
+            keys.addAll(r.keysRead());
+        }
+        return keys;
     }
 }

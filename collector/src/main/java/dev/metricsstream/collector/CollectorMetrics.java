@@ -18,6 +18,8 @@ public final class CollectorMetrics {
     private final Counter recordsDropped;
     private final Gauge recordsBuffered;
     private final Gauge lastSuccess;
+    private final Gauge cycleDuration;
+    private final Gauge targets;
 
     public CollectorMetrics(PrometheusRegistry registry) {
         scrapeDuration = Histogram.builder().name("collector_scrape_duration_seconds")
@@ -43,6 +45,16 @@ public final class CollectorMetrics {
                 .help("NodeScrape records waiting to be acknowledged by Kafka").register(registry);
         lastSuccess = Gauge.builder().name("collector_last_successful_scrape_timestamp_seconds")
                 .help("Unix time of the last successful kubelet scrape").register(registry);
+        cycleDuration = Gauge.builder().name("collector_scrape_cycle_duration_seconds")
+                .help("Time from a tick until the last scrape started by it finished (pool mode: keep well below "
+                        + "the resolution)").register(registry);
+        targets = Gauge.builder().name("collector_targets")
+                .help("Kubelets this collector scrapes (its share in pool mode)").register(registry);
+    }
+
+    public void cycleFinished(double seconds, int targetCount) {
+        cycleDuration.set(seconds);
+        targets.set(targetCount);
     }
 
     public void scrapeSucceeded(double seconds, long nowMillis) {

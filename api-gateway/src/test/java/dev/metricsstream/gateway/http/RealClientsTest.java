@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
+import dev.metricsstream.gateway.support.Kubectl;
 import dev.metricsstream.gateway.support.TestGateway;
 import dev.metricsstream.gateway.support.Tools;
 import io.kubernetes.client.Metrics;
@@ -22,9 +23,7 @@ import io.kubernetes.client.util.credentials.AccessTokenAuthentication;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -94,40 +93,8 @@ class RealClientsTest {
         assertEquals(new BigDecimal(64L * 1024 * 1024), web1.getContainers().get(0).getUsage().get("memory").getNumber());
     }
 
-    private static Path kubeconfig(Path dir) throws Exception {
-        String ca = Base64.getEncoder().encodeToString(gateway.tls.certificatePem().getBytes(StandardCharsets.US_ASCII));
-        String config = """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: gateway
-                  cluster:
-                    server: https://127.0.0.1:%d
-                    certificate-authority-data: %s
-                users:
-                - name: tester
-                  user:
-                    token: any-token
-                contexts:
-                - name: gateway
-                  context:
-                    cluster: gateway
-                    user: tester
-                current-context: gateway
-                """.formatted(gateway.server.httpsPort(), ca);
-        Path file = dir.resolve("kubeconfig");
-        Files.writeString(file, config);
-        return file;
-    }
-
     private static Tools.Result kubectl(Path dir, String... args) throws Exception {
-        Path kubectl = Tools.find("kubectl");
-        assumeTrue(kubectl != null, "kubectl is not on PATH: the kubectl top checks are skipped");
-        List<String> command = new java.util.ArrayList<>(List.of(kubectl.toString(), "--kubeconfig",
-                kubeconfig(dir).toString()));
-        command.addAll(List.of(args));
-        return Tools.run(command, Map.of("HOME", dir.toString(), "KUBECACHEDIR", dir.resolve("cache").toString()),
-                null, dir);
+        return Kubectl.run(dir, gateway.server.httpsPort(), gateway.tls.certificatePem(), args);
     }
 
     @Test

@@ -73,6 +73,7 @@ class GatewayKafkaIT {
         tls = TlsMaterial.selfSigned("metrics-stream-gateway", "it");
         tls.writeTo(dir.resolve("certs"));
         GatewayConfig config = GatewayConfig.fromEnv(Map.of(
+                "AUTH_MODE", "off",
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "TOPIC_PREFIX", topics.prefix(),
                 "APPLICATION_ID", "gateway-it-" + topics.prefix().replace(".", ""),

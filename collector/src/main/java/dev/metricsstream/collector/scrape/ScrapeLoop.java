@@ -91,11 +91,20 @@ public final class ScrapeLoop implements AutoCloseable {
 
     private List<Future<?>> submitAll() {
         List<Future<?>> futures = new ArrayList<>();
-        for (ScrapeTarget target : targets.get()) {
+        List<ScrapeTarget> current = targets.get();
+        long cycleStartNanos = System.nanoTime();
+        AtomicInteger remaining = new AtomicInteger(current.size() + 1); // +1: released after submitting
+        Runnable finishOne = () -> {
+            if (remaining.decrementAndGet() == 0) {
+                metrics.cycleFinished(seconds(cycleStartNanos), current.size());
+            }
+        };
+        for (ScrapeTarget target : current) {
             if (!inFlight.add(target.nodeName())) {
                 metrics.scrapeSkipped("previous_scrape_running");
                 LOG.atWarn().addKeyValue("node", target.nodeName()).addKeyValue("reason", "previous_scrape_running")
                         .log("previous scrape still running, skipping this interval");
+                finishOne.run();
                 continue;
             }
             futures.add(workers.submit(() -> {
@@ -103,9 +112,11 @@ public final class ScrapeLoop implements AutoCloseable {
                     scrapeTarget(target);
                 } finally {
                     inFlight.remove(target.nodeName());
+                    finishOne.run();
                 }
             }));
         }
+        finishOne.run();
         return futures;
     }
 

@@ -36,6 +36,14 @@ public final class SelfSignedTls {
     }
 
     public static SelfSignedTls create(String commonName) {
+        return create(commonName, "localhost", "127.0.0.1");
+    }
+
+    /**
+     * A serving certificate naming exactly these subject alternative names (IP literals become IP SANs, the rest DNS
+     * SANs), as a kubelet's names its node IP and hostname.
+     */
+    public static SelfSignedTls create(String commonName, String... subjectAltNames) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(256);
@@ -45,9 +53,13 @@ public final class SelfSignedTls {
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
                     BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(1, ChronoUnit.DAYS)),
                     Date.from(now.plus(1, ChronoUnit.DAYS)), name, keyPair.getPublic());
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+            GeneralName[] names = new GeneralName[subjectAltNames.length];
+            for (int i = 0; i < names.length; i++) {
+                String san = subjectAltNames[i];
+                names[i] = new GeneralName(san.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName,
+                        san);
+            }
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
                     builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate())));

@@ -1,0 +1,86 @@
+package dev.metricsstream.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+/** README.md's configuration reference names exactly the variables the code reads. */
+class ReadmeConfigReferenceTest {
+
+    static final Pattern KEY = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
+
+    /** Variable names in the first column of each "### <module>" table under "## Configuration reference". */
+    static Map<String, List<String>> tables(String readme) {
+        int start = readme.indexOf("\n## Configuration reference\n");
+        assertTrue(start >= 0, "README.md has no '## Configuration reference' section");
+        int end = readme.indexOf("\n## ", start + 1);
+        String section = readme.substring(start, end < 0 ? readme.length() : end);
+        Map<String, List<String>> tables = new LinkedHashMap<>();
+        List<String> current = null;
+        for (String line : section.split("\n")) {
+            if (line.startsWith("### ")) {
+                current = new ArrayList<>();
+                tables.put(line.substring(4).strip(), current);
+            } else if (current != null && line.startsWith("| ") && !line.startsWith("| ---")
+                    && !line.startsWith("| variable")) {
+                Matcher m = KEY.matcher(line.substring(0, line.indexOf('|', 1)));
+                while (m.find()) {
+                    current.add(m.group(1));
+                }
+            }
+        }
+        return tables;
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServiceKeys.class)
+    void every_variable_the_code_reads_has_a_row_and_every_row_is_read_by_the_code(ServiceKeys service) {
+        List<String> rows = tables(Repo.read("README.md")).get(service.module);
+        assertTrue(rows != null && !rows.isEmpty(), "README.md has no table under '### " + service.module + "'");
+        Set<String> missing = new TreeSet<>(service.known);
+        missing.removeAll(rows);
+        assertEquals(Set.of(), missing, service.module + ": read by the code but not in README.md");
+        List<String> unread = rows.stream().filter(k -> !service.reads(k)).toList();
+        assertEquals(List.of(), unread, service.module + ": in README.md but not read by the code");
+        assertEquals(rows.size(), Set.copyOf(rows).size(), service.module + ": a variable listed twice");
+    }
+
+    @Test
+    void the_reader_finds_every_name_in_a_row() {
+        Map<String, List<String>> tables = tables("""
+                x
+                ## Configuration reference
+                ### collector
+                | variable | default | meaning |
+                | --- | --- | --- |
+                | `OPS_HOST` / `OPS_PORT` | `0.0.0.0` / `8081` | `NOT_A_KEY` in the meaning column |
+                ## Next
+                | `IGNORED` | | |
+                """);
+        assertEquals(Map.of("collector", List.of("OPS_HOST", "OPS_PORT")), tables);
+    }
+
+    @Test
+    void the_readme_keeps_what_ci_and_the_other_docs_rely_on() {
+        String readme = Repo.read("README.md");
+        assertTrue(readme.contains("```\n./mvnw -B verify\n```"), "the 'Test it' command CI greps for");
+        assertTrue(readme.contains("./bin/metrics-stream up"));
+        assertTrue(readme.contains("](docs/security.md)"));
+        assertTrue(readme.contains("\n## Benchmarks\n"));
+        for (String heading : List.of("## Quick start", "## How it works", "## Deploy to a cluster",
+                "## Configuration reference", "## Reading the topics", "## Security model", "## Troubleshooting")) {
+            assertTrue(readme.contains("\n" + heading), "README.md lacks " + heading);
+        }
+    }
+}
