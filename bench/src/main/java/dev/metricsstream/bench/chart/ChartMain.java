@@ -41,10 +41,15 @@ public final class ChartMain {
             System.exit(2);
         }
         List<Point> points = new ArrayList<>();
+        String title = DEFAULT_TITLE;
         for (int i = 1; i < args.length; i++) {
-            points.add(read(Path.of(args[i])));
+            if (args[i].startsWith("--title=")) {
+                title = args[i].substring("--title=".length());
+            } else {
+                points.add(read(Path.of(args[i])));
+            }
         }
-        write(points, Path.of(args[0]));
+        write(points, Path.of(args[0]), title);
         System.out.println("chart: " + args[0]);
     }
 
@@ -58,7 +63,13 @@ public final class ChartMain {
                 r.path("keptUp").asBoolean());
     }
 
-    public static void write(List<Point> unsorted, Path out) throws IOException {
+    static final String DEFAULT_TITLE = "metrics-stream fleet benchmark: 30 pods/node, 15 s resolution";
+
+    public static void write(List<Point> points, Path out) throws IOException {
+        write(points, out, DEFAULT_TITLE);
+    }
+
+    public static void write(List<Point> unsorted, Path out, String title) throws IOException {
         List<Point> points = new ArrayList<>(unsorted);
         points.sort(Comparator.comparingInt(Point::nodes));
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
@@ -69,7 +80,7 @@ public final class ChartMain {
         g.fillRect(0, 0, WIDTH, HEIGHT);
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString("metrics-stream fleet benchmark: 30 pods/node, 15 s resolution", 20, 26);
+        g.drawString(title, 20, 26);
         double maxFresh = 2.5;
         double maxCost = 2.5;
         for (Point p : points) {
