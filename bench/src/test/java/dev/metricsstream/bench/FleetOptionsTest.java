@@ -33,6 +33,13 @@ class FleetOptionsTest {
     }
 
     @Test
+    void extra_aggregator_environment_is_split_on_semicolons_so_values_may_hold_commas() {
+        FleetOptions options = FleetOptions.parse(new String[] {"--aggregator-env",
+                "WINDOW_SIZES=1m,1h;NUM_STREAM_THREADS=2"});
+        assertEquals(java.util.Map.of("WINDOW_SIZES", "1m,1h", "NUM_STREAM_THREADS", "2"), options.aggregatorEnv());
+    }
+
+    @Test
     void every_bad_flag_is_reported_at_once() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FleetOptions.parse(
                 new String[] {"--nodes", "many", "--resolution", "soon", "--colour", "blue", "--duration"}));
