@@ -1,5 +1,7 @@
 package dev.metricsstream.standalone;
 
+import dev.metricsstream.collector.pool.StaticTargets;
+import dev.metricsstream.collector.scrape.ScrapeTarget;
 import dev.metricsstream.common.config.Durations;
 import java.io.IOException;
 import java.net.URI;
@@ -216,30 +218,19 @@ public record StandaloneOptions(
         }
     }
 
-    /** Reads {@code name=url} lines; blank lines and {@code #} comments are skipped. */
+    /** Reads {@code name=url} lines with the collector's own targets-file parser (pool mode's format). */
     static Map<String, URI> targetsFile(Path file, List<String> problems) {
         Map<String, URI> targets = new LinkedHashMap<>();
-        List<String> lines;
+        StaticTargets.Parsed parsed;
         try {
-            lines = Files.readAllLines(file);
+            parsed = StaticTargets.readFile(file);
         } catch (IOException e) {
             problems.add("--kubelets " + file + " cannot be read (" + e.getClass().getSimpleName() + ")");
             return targets;
         }
-        for (int n = 0; n < lines.size(); n++) {
-            String line = lines.get(n).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int eq = line.indexOf('=');
-            if (eq <= 0) {
-                problems.add("--kubelets " + file + " line " + (n + 1) + ": expected name=url");
-                continue;
-            }
-            URI uri = url(line.substring(eq + 1).strip(), "--kubelets line " + (n + 1), problems);
-            if (uri != null && targets.put(line.substring(0, eq).strip(), uri) != null) {
-                problems.add("--kubelets " + file + " line " + (n + 1) + ": node listed twice");
-            }
+        parsed.problems().forEach(problem -> problems.add("--kubelets " + problem));
+        for (ScrapeTarget target : parsed.targets()) {
+            targets.put(target.nodeName(), target.baseUrl());
         }
         if (targets.isEmpty() && problems.isEmpty()) {
             problems.add("--kubelets " + file + " lists no kubelet");

@@ -95,6 +95,6 @@ class StandaloneOptionsTest {
         UsageException e = assertThrows(UsageException.class, () -> StandaloneOptions.parse(
                 new String[] {"--kubelets", list.toString(), "--token-file", token.toString()}, dir));
 
-        assertTrue(e.getMessage().contains("line 2: expected name=url"), e.getMessage());
+        assertTrue(e.getMessage().contains("line 2 'just-a-name' must be name=https://host:port"), e.getMessage());
     }
 }
