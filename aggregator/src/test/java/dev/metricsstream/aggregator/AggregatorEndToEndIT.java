@@ -11,6 +11,7 @@ import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.collector.CollectorApp;
 import dev.metricsstream.collector.CollectorConfig;
 import dev.metricsstream.schemas.Topics;
+import dev.metricsstream.testkit.kafka.MetricsTopicsReader;
 import dev.metricsstream.testkit.kafka.KafkaBroker;
 import dev.metricsstream.testkit.kafka.KafkaBrokerExtension;
 import dev.metricsstream.testkit.kubelet.KubeletSimulator;
@@ -67,7 +68,7 @@ class AggregatorEndToEndIT {
                      clock, new PrometheusRegistry());
              AggregatorApp aggregator = AggregatorApp.start(AggregatorConfig.from(aggregatorEnv(broker, topics)),
                      new PrometheusRegistry());
-             OutputCollector out = new OutputCollector(broker, topics)) {
+             MetricsTopicsReader out = new MetricsTopicsReader(broker, topics)) {
 
             SimPod restarted = runningPods(sim.nodes().get(0)).get(2);
             SimContainer restartedContainer = restarted.containers().get(0);
@@ -107,17 +108,17 @@ class AggregatorEndToEndIT {
             long lastSample = sim.nodes().stream().mapToLong(n -> n.sampleTime().toEpochMilli()).min().orElseThrow();
             await().atMost(WAIT).until(() -> {
                 out.drain();
-                return runningAtEnd.stream().allMatch(k -> out.latestPods.get(k) != null
-                        && out.latestPods.get(k).getTimestampMillis() >= lastSample - RESOLUTION.toMillis())
-                        && out.latestPods.containsKey(deletedKey) && out.latestPods.get(deletedKey) == null;
+                return runningAtEnd.stream().allMatch(k -> out.latestPods().get(k) != null
+                        && out.latestPods().get(k).getTimestampMillis() >= lastSample - RESOLUTION.toMillis())
+                        && out.latestPods().containsKey(deletedKey) && out.latestPods().get(deletedKey) == null;
             });
 
-            assertNull(out.latestPods.get(deletedKey), "deleted pod tombstoned");
-            assertEquals(runningAtEnd, out.latestPods.entrySet().stream().filter(e -> e.getValue() != null)
+            assertNull(out.latestPods().get(deletedKey), "deleted pod tombstoned");
+            assertEquals(runningAtEnd, out.latestPods().entrySet().stream().filter(e -> e.getValue() != null)
                     .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new)),
                     "exactly the Running pods are served");
             List<String> wrong = new ArrayList<>();
-            for (ConsumerRecord<String, PodMetrics> record : out.podRecords) {
+            for (ConsumerRecord<String, PodMetrics> record : out.podRecords()) {
                 if (record.value() == null) {
                     continue;
                 }
@@ -131,17 +132,17 @@ class AggregatorEndToEndIT {
                     }
                 });
             }
-            for (ConsumerRecord<String, NodeMetrics> record : out.nodeRecords) {
+            for (ConsumerRecord<String, NodeMetrics> record : out.nodeRecords()) {
                 checkNode(wrong, record.key(), record.value(), nodeRates.get(record.key()));
             }
             assertEquals(List.of(), wrong, "values off by more than 1 % of the simulator's truth");
-            long restartedValues = out.podRecords.stream().filter(r -> r.key().equals(restartedKey)
+            long restartedValues = out.podRecords().stream().filter(r -> r.key().equals(restartedKey)
                     && r.value() != null && r.value().getTimestampMillis() > restartSampleMillis(restartedContainer))
                     .count();
             assertTrue(restartedValues >= 2, "the restarted container's pod is served again after the restart, got "
                     + restartedValues + " values");
-            assertTrue(out.podRecords.size() >= runningAtEnd.size() * (ROUNDS - 2), "values published: "
-                    + out.podRecords.size());
+            assertTrue(out.podRecords().size() >= runningAtEnd.size() * (ROUNDS - 2), "values published: "
+                    + out.podRecords().size());
         }
     }
 

@@ -8,6 +8,7 @@ import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.NodeScrape;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.schemas.Topics;
+import dev.metricsstream.testkit.kafka.MetricsTopicsReader;
 import dev.metricsstream.testkit.kafka.KafkaBroker;
 import dev.metricsstream.testkit.kafka.KafkaBrokerExtension;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -73,7 +74,7 @@ class AggregatorFailoverIT {
                 "LOG_FORMAT", "text");
 
         Process instanceA = startChildJvm(common, temp.resolve("a"), opsPortA);
-        try (OutputCollector out = new OutputCollector(broker, topics);
+        try (MetricsTopicsReader out = new MetricsTopicsReader(broker, topics);
              KafkaProducer<String, NodeScrape> producer = broker.newProducer(topics.kubeletScrapes())) {
             awaitReady(opsPortA);
             Map<String, String> envB = new HashMap<>(common);
@@ -124,17 +125,17 @@ class AggregatorFailoverIT {
         producer.flush();
     }
 
-    private static boolean allPodsAt(OutputCollector out, SyntheticFleet fleet, long timestampMillis) {
-        if (out.latestPods.size() < fleet.nodes() * fleet.podsPerNode()) {
+    private static boolean allPodsAt(MetricsTopicsReader out, SyntheticFleet fleet, long timestampMillis) {
+        if (out.latestPods().size() < fleet.nodes() * fleet.podsPerNode()) {
             return false;
         }
-        return out.latestPods.values().stream().allMatch(p -> p != null && p.getTimestampMillis() >= timestampMillis)
-                && out.latestNodes.size() == fleet.nodes()
-                && out.latestNodes.values().stream()
+        return out.latestPods().values().stream().allMatch(p -> p != null && p.getTimestampMillis() >= timestampMillis)
+                && out.latestNodes().size() == fleet.nodes()
+                && out.latestNodes().values().stream()
                         .allMatch(n -> n != null && n.getTimestampMillis() >= timestampMillis);
     }
 
-    private static void assertEveryRateWithinOnePercent(OutputCollector out, SyntheticFleet fleet) {
+    private static void assertEveryRateWithinOnePercent(MetricsTopicsReader out, SyntheticFleet fleet) {
         Map<String, Long> podTruth = new HashMap<>();
         for (int n = 0; n < fleet.nodes(); n++) {
             for (int p = 0; p < fleet.podsPerNode(); p++) {
@@ -142,7 +143,7 @@ class AggregatorFailoverIT {
             }
         }
         List<String> wrong = new ArrayList<>();
-        for (ConsumerRecord<String, PodMetrics> record : out.podRecords) {
+        for (ConsumerRecord<String, PodMetrics> record : out.podRecords()) {
             assertTrue(record.value() != null, "no pod was tombstoned: " + record.key());
             long cpu = AggregatorTopology.podCpuNanocores(record.value());
             long truth = podTruth.get(record.key());
@@ -150,7 +151,7 @@ class AggregatorFailoverIT {
                 wrong.add(record.key() + "@" + record.value().getTimestampMillis() + ": " + cpu + " vs " + truth);
             }
         }
-        for (ConsumerRecord<String, NodeMetrics> record : out.nodeRecords) {
+        for (ConsumerRecord<String, NodeMetrics> record : out.nodeRecords()) {
             int node = Integer.parseInt(record.key().substring("node-".length()));
             long truth = fleet.nodeRateNanocores(node);
             long cpu = record.value().getCpuNanocores();
@@ -161,7 +162,7 @@ class AggregatorFailoverIT {
         assertEquals(List.of(), wrong, "rates off by more than 1 %");
         // no gap: the survivor restored the killed instance's points, so every round after the first has a value
         Map<String, java.util.Set<Long>> timestamps = new HashMap<>();
-        for (ConsumerRecord<String, PodMetrics> record : out.podRecords) {
+        for (ConsumerRecord<String, PodMetrics> record : out.podRecords()) {
             timestamps.computeIfAbsent(record.key(), k -> new java.util.TreeSet<>())
                     .add(record.value().getTimestampMillis());
         }

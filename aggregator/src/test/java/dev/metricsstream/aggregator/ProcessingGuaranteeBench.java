@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.metricsstream.avro.NodeScrape;
 import dev.metricsstream.schemas.Topics;
+import dev.metricsstream.testkit.kafka.MetricsTopicsReader;
 import dev.metricsstream.testkit.kafka.KafkaBroker;
 import dev.metricsstream.testkit.kafka.KafkaBrokerExtension;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -92,14 +93,14 @@ class ProcessingGuaranteeBench {
         env.put("OPS_PORT", "-1");
         env.put("TOPIC_REPLICATION_FACTOR", "1");
         int expectedPods = NODES * PODS * (ROUNDS - 1);
-        try (OutputCollector out = new OutputCollector(broker, topics);
+        try (MetricsTopicsReader out = new MetricsTopicsReader(broker, topics);
              AggregatorApp app = AggregatorApp.start(AggregatorConfig.from(env), new PrometheusRegistry())) {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
                     .until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
             long start = System.nanoTime();
             await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(1)).until(() -> {
                 out.drain();
-                return out.distinctPodValues.size() >= expectedPods;
+                return out.distinctPodValues().size() >= expectedPods;
             });
             double seconds = (System.nanoTime() - start) / 1e9;
             return String.format(java.util.Locale.ROOT,
@@ -107,7 +108,7 @@ class ProcessingGuaranteeBench {
                             + " scrapesPerSecond=%.0f podRecordsRead=%d (input produced in %.1f s)",
                     guarantee, commitInterval == null ? "default" : commitInterval, repeat, NODES * PODS * ROUNDS,
                     seconds, NODES * PODS * ROUNDS / seconds,
-                    NODES * ROUNDS / seconds, out.podRecords.size(), produceSeconds);
+                    NODES * ROUNDS / seconds, out.podRecords().size(), produceSeconds);
         }
     }
 }

@@ -17,6 +17,7 @@ import dev.metricsstream.collector.CollectorConfig;
 import dev.metricsstream.gateway.GatewayConfig;
 import dev.metricsstream.gateway.GatewayMain;
 import dev.metricsstream.schemas.Topics;
+import dev.metricsstream.testkit.kafka.MetricsTopicsReader;
 import dev.metricsstream.testkit.kafka.KafkaBroker;
 import dev.metricsstream.testkit.kafka.KafkaBrokerExtension;
 import dev.metricsstream.testkit.kubelet.KubeletSimulator;
@@ -81,7 +82,7 @@ class PipelineChainIT {
     private CollectorApp collector;
     private AggregatorApp aggregator;
     private GatewayMain gateway;
-    private TopicReader out;
+    private MetricsTopicsReader out;
     private String restartedKey;
     private long restartSampleMillis;
     private String deletedKey;
@@ -104,7 +105,7 @@ class PipelineChainIT {
         aggregator = AggregatorApp.start(AggregatorConfig.from(aggregatorEnv()), new PrometheusRegistry());
         gateway = GatewayMain.start(GatewayConfig.fromEnv(gatewayEnv()), clock::millis, new PrometheusRegistry());
         collector = CollectorApp.create(CollectorConfig.from(collectorEnv()), clock, new PrometheusRegistry());
-        out = new TopicReader(broker.clientConfig(), topics);
+        out = new MetricsTopicsReader(broker.clientConfig(), topics);
 
         SimPod restarted = runningPods(sim.nodes().get(0)).get(2);
         SimContainer restartedContainer = restarted.containers().get(0);
@@ -140,9 +141,9 @@ class PipelineChainIT {
         Set<String> running = runningKeys();
         await().atMost(WAIT).until(() -> {
             out.drain();
-            return running.stream().allMatch(k -> out.latestPods.get(k) != null
-                    && out.latestPods.get(k).getTimestampMillis() >= lastSample - RESOLUTION.toMillis())
-                    && out.latestPods.containsKey(deletedKey) && out.latestPods.get(deletedKey) == null;
+            return running.stream().allMatch(k -> out.latestPods().get(k) != null
+                    && out.latestPods().get(k).getTimestampMillis() >= lastSample - RESOLUTION.toMillis())
+                    && out.latestPods().containsKey(deletedKey) && out.latestPods().get(deletedKey) == null;
         });
         // the gateway reads the same topics: wait until it serves every Running pod and no deleted one
         await().atMost(WAIT).until(() -> running.stream().allMatch(k -> servedByGateway(k))
@@ -167,35 +168,35 @@ class PipelineChainIT {
     @Test
     void pod_and_node_metrics_topics_hold_the_simulators_true_rates_within_one_percent() {
         List<String> wrong = new ArrayList<>();
-        for (ConsumerRecord<String, PodMetrics> record : out.podRecords) {
+        for (ConsumerRecord<String, PodMetrics> record : out.podRecords()) {
             if (record.value() == null) {
                 continue;
             }
             long cpu = record.value().getContainers().stream().mapToLong(ContainerMetrics::getCpuNanocores).sum();
             check(wrong, record.key() + "@" + record.value().getTimestampMillis(), cpu, podTruth.get(record.key()));
         }
-        for (ConsumerRecord<String, NodeMetrics> record : out.nodeRecords) {
+        for (ConsumerRecord<String, NodeMetrics> record : out.nodeRecords()) {
             if (record.value() != null) {
                 checkNode(wrong, record.key(), record.value(), nodeRates.get(record.key()));
             }
         }
         assertEquals(List.of(), wrong, "values off by more than 1 % of the simulator's truth");
-        assertTrue(out.podRecords.size() >= runningKeys().size() * (ROUNDS - 2), "pod values published: "
-                + out.podRecords.size());
-        assertEquals(3, out.latestNodes.values().stream().filter(v -> v != null).count(), "every node published");
+        assertTrue(out.podRecords().size() >= runningKeys().size() * (ROUNDS - 2), "pod values published: "
+                + out.podRecords().size());
+        assertEquals(3, out.latestNodes().values().stream().filter(v -> v != null).count(), "every node published");
     }
 
     @Test
     void the_deleted_pod_is_tombstoned_and_exactly_the_running_pods_remain() {
-        assertTrue(out.latestPods.containsKey(deletedKey), "the deleted pod had values before");
-        assertNull(out.latestPods.get(deletedKey), "the deleted pod's last record is a tombstone");
-        assertEquals(runningKeys(), out.latestPods.entrySet().stream().filter(e -> e.getValue() != null)
+        assertTrue(out.latestPods().containsKey(deletedKey), "the deleted pod had values before");
+        assertNull(out.latestPods().get(deletedKey), "the deleted pod's last record is a tombstone");
+        assertEquals(runningKeys(), out.latestPods().entrySet().stream().filter(e -> e.getValue() != null)
                 .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new)));
     }
 
     @Test
     void the_restarted_container_recovers_without_a_negative_or_spiking_value() {
-        List<PodMetrics> values = out.podRecords.stream().filter(r -> r.key().equals(restartedKey))
+        List<PodMetrics> values = out.podRecords().stream().filter(r -> r.key().equals(restartedKey))
                 .map(ConsumerRecord::value).filter(v -> v != null).toList();
         long truth = podTruth.get(restartedKey);
         for (PodMetrics value : values) {

@@ -1,9 +1,8 @@
-package dev.metricsstream.aggregator;
+package dev.metricsstream.testkit.kafka;
 
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.schemas.Topics;
-import dev.metricsstream.testkit.kafka.KafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,22 +15,24 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
-/** Reads node-metrics and pod-metrics as they are published, keeping every value (not only the latest). */
-final class OutputCollector implements AutoCloseable {
-
+/**
+ * Reads the aggregator's outputs, {@code node-metrics} and {@code pod-metrics}, from the beginning as they are
+ * published, keeping every value (not only the latest) and the latest per key (null for a tombstone). Committed
+ * records only, so records of aborted exactly-once transactions are not counted. Call {@link #drain()} from the
+ * condition of an Awaitility wait.
+ */
+public final class MetricsTopicsReader implements AutoCloseable {
     private final KafkaConsumer<String, NodeMetrics> nodes;
     private final KafkaConsumer<String, PodMetrics> pods;
-    final List<ConsumerRecord<String, NodeMetrics>> nodeRecords = new ArrayList<>();
-    final List<ConsumerRecord<String, PodMetrics>> podRecords = new ArrayList<>();
-    final Map<String, PodMetrics> latestPods = new HashMap<>();
-    final Map<String, NodeMetrics> latestNodes = new HashMap<>();
+    private final List<ConsumerRecord<String, NodeMetrics>> nodeRecords = new ArrayList<>();
+    private final List<ConsumerRecord<String, PodMetrics>> podRecords = new ArrayList<>();
+    private final Map<String, PodMetrics> latestPods = new HashMap<>();
+    private final Map<String, NodeMetrics> latestNodes = new HashMap<>();
+    private final Set<String> distinctPodValues = new HashSet<>();
 
-    final Set<String> distinctPodValues = new HashSet<>();
-
-    /** Reads committed records only (records of aborted exactly-once transactions are not counted). */
-    OutputCollector(KafkaBroker broker, Topics topics) {
+    public MetricsTopicsReader(Map<String, Object> clientConfig, Topics topics) {
         // no consumer group: every partition assigned by hand, so no rebalance can stall the reading
-        Map<String, Object> config = new HashMap<>(broker.clientConfig());
+        Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         nodes = new KafkaConsumer<>(config, topics.nodeMetrics().keySerde().deserializer(),
@@ -42,6 +43,10 @@ final class OutputCollector implements AutoCloseable {
         assignAll(pods, topics.podMetrics().name());
     }
 
+    public MetricsTopicsReader(KafkaBroker broker, Topics topics) {
+        this(broker.clientConfig(), topics);
+    }
+
     private static void assignAll(KafkaConsumer<?, ?> consumer, String topic) {
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                 .map(info -> new TopicPartition(topic, info.partition())).toList();
@@ -49,8 +54,8 @@ final class OutputCollector implements AutoCloseable {
         consumer.seekToBeginning(partitions);
     }
 
-    /** Reads whatever arrived; call from the polling condition of an Awaitility wait. */
-    void drain() {
+    /** Reads whatever arrived since the last call. */
+    public void drain() {
         for (ConsumerRecord<String, NodeMetrics> record : nodes.poll(Duration.ofMillis(10))) {
             nodeRecords.add(record);
             latestNodes.put(record.key(), record.value());
@@ -62,6 +67,31 @@ final class OutputCollector implements AutoCloseable {
                 distinctPodValues.add(record.key() + "@" + record.value().getTimestampMillis());
             }
         }
+    }
+
+    /** Every node-metrics record read so far, in arrival order. */
+    public List<ConsumerRecord<String, NodeMetrics>> nodeRecords() {
+        return nodeRecords;
+    }
+
+    /** Every pod-metrics record read so far, in arrival order. */
+    public List<ConsumerRecord<String, PodMetrics>> podRecords() {
+        return podRecords;
+    }
+
+    /** The latest value per pod key; a key mapped to null was tombstoned. */
+    public Map<String, PodMetrics> latestPods() {
+        return latestPods;
+    }
+
+    /** The latest value per node; a key mapped to null was tombstoned. */
+    public Map<String, NodeMetrics> latestNodes() {
+        return latestNodes;
+    }
+
+    /** Distinct (pod, sample time) pairs published, so a replayed value counts once. */
+    public Set<String> distinctPodValues() {
+        return distinctPodValues;
     }
 
     @Override
