@@ -3,6 +3,7 @@ package dev.metricsstream.schemas;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.NodeScrape;
+import dev.metricsstream.avro.NodeUsage;
 import dev.metricsstream.avro.PodMetrics;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -12,7 +13,7 @@ import org.apache.avro.specific.SpecificRecord;
 public final class SchemaCatalog {
 
     private static final List<Class<? extends SpecificRecord>> RECORDS =
-            List.of(NodeScrape.class, NodeMetrics.class, PodMetrics.class, MetricsWindow.class);
+            List.of(NodeScrape.class, NodeMetrics.class, PodMetrics.class, NodeUsage.class, MetricsWindow.class);
 
     private SchemaCatalog() {
     }
@@ -23,6 +24,6 @@ public final class SchemaCatalog {
 
     public static List<Schema> currentSchemas() {
         return List.of(NodeScrape.getClassSchema(), NodeMetrics.getClassSchema(), PodMetrics.getClassSchema(),
-                MetricsWindow.getClassSchema());
+                NodeUsage.getClassSchema(), MetricsWindow.getClassSchema());
     }
 }

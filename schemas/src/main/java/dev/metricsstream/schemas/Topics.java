@@ -3,6 +3,7 @@ package dev.metricsstream.schemas;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.NodeScrape;
+import dev.metricsstream.avro.NodeUsage;
 import dev.metricsstream.avro.PodMetrics;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,9 @@ import org.apache.kafka.common.serialization.Serdes;
  *   <li>{@code kubelet-scrapes}: key node name, value {@link NodeScrape}; delete after 24 h (replayable input).</li>
  *   <li>{@code node-metrics}: key node name, value {@link NodeMetrics}; compacted, tombstone when the node is gone.</li>
  *   <li>{@code pod-metrics}: key {@link PodKey} ({@code namespace/name}), value {@link PodMetrics}; compacted.</li>
+ *   <li>{@code node-usage}: key node name, value {@link NodeUsage} (the node and all its served pods, one record
+ *       per applied scrape); compacted, tombstone when the node is gone. The node-batched view the gateway
+ *       reads.</li>
  *   <li>{@code node-metrics-windows}, {@code pod-metrics-windows}: key {@link WindowKey}, value
  *       {@link MetricsWindow}; delete after 7 d.</li>
  *   <li>{@code kubelet-scrapes-dlq}: key and value the raw bytes as read, plus {@link DeadLetterHeaders};
@@ -32,6 +36,7 @@ public record Topics(
         Topic<String, NodeScrape> kubeletScrapes,
         Topic<String, NodeMetrics> nodeMetrics,
         Topic<String, PodMetrics> podMetrics,
+        Topic<String, NodeUsage> nodeUsage,
         Topic<String, MetricsWindow> nodeMetricsWindows,
         Topic<String, MetricsWindow> podMetricsWindows,
         Topic<byte[], byte[]> kubeletScrapesDlq) {
@@ -47,6 +52,7 @@ public record Topics(
         Objects.requireNonNull(kubeletScrapes, "kubeletScrapes");
         Objects.requireNonNull(nodeMetrics, "nodeMetrics");
         Objects.requireNonNull(podMetrics, "podMetrics");
+        Objects.requireNonNull(nodeUsage, "nodeUsage");
         Objects.requireNonNull(nodeMetricsWindows, "nodeMetricsWindows");
         Objects.requireNonNull(podMetricsWindows, "podMetricsWindows");
         Objects.requireNonNull(kubeletScrapesDlq, "kubeletScrapesDlq");
@@ -71,6 +77,7 @@ public record Topics(
                         deleteAfter(SCRAPES_RETENTION)),
                 new Topic<>(prefix + "node-metrics", keys, AvroSerde.of(NodeMetrics.class), compacted()),
                 new Topic<>(prefix + "pod-metrics", keys, AvroSerde.of(PodMetrics.class), compacted()),
+                new Topic<>(prefix + "node-usage", keys, AvroSerde.of(NodeUsage.class), compacted()),
                 new Topic<>(prefix + "node-metrics-windows", keys, windows, deleteAfter(WINDOWS_RETENTION)),
                 new Topic<>(prefix + "pod-metrics-windows", keys, windows, deleteAfter(WINDOWS_RETENTION)),
                 new Topic<>(prefix + "kubelet-scrapes-dlq", Serdes.ByteArray(), Serdes.ByteArray(),
@@ -79,7 +86,7 @@ public record Topics(
 
     /** All topics, in the order of the table above. */
     public List<Topic<?, ?>> all() {
-        return List.of(kubeletScrapes, nodeMetrics, podMetrics, nodeMetricsWindows, podMetricsWindows,
+        return List.of(kubeletScrapes, nodeMetrics, podMetrics, nodeUsage, nodeMetricsWindows, podMetricsWindows,
                 kubeletScrapesDlq);
     }
 

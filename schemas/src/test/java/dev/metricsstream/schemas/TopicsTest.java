@@ -21,7 +21,7 @@ class TopicsTest {
     void default_names_follow_the_design_topic_table() {
         Topics topics = Topics.defaults();
 
-        assertEquals(List.of("kubelet-scrapes", "node-metrics", "pod-metrics", "node-metrics-windows",
+        assertEquals(List.of("kubelet-scrapes", "node-metrics", "pod-metrics", "node-usage", "node-metrics-windows",
                 "pod-metrics-windows", "kubelet-scrapes-dlq"), topics.all().stream().map(Topic::name).toList());
     }
 
