@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the kubelet simulator as a process, for docker-compose and demos. Settings from the environment:
@@ -25,6 +27,7 @@ public final class KubeletSimulatorMain {
     /** Every variable this main reads (the compose test checks against it). */
     public static final List<String> KEYS =
             List.of("NODES", "PODS_PER_NODE", "BASE_PORT", "TOKEN", "BIND_ADDRESS", "CERT_NAMES", "OUT_DIR");
+    private static final Logger LOG = LoggerFactory.getLogger(KubeletSimulatorMain.class);
 
     private KubeletSimulatorMain() {
     }
@@ -44,8 +47,9 @@ public final class KubeletSimulatorMain {
             System.exit(2);
             return;
         }
-        System.out.println("kubelet simulator: " + simulator.nodes().size() + " nodes listening; CA, token and "
-                + "targets written to " + outDir);
+        LOG.atInfo().addKeyValue("nodes", simulator.nodes().size()).addKeyValue("outDir", outDir.toString())
+                .log("kubelet simulator: {} nodes listening; CA, token and targets written to {}",
+                        simulator.nodes().size(), outDir);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulator.close();
