@@ -8,7 +8,6 @@ import dev.metricsstream.common.ops.OpsServer;
 import dev.metricsstream.schemas.Topics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -44,10 +43,12 @@ public final class AggregatorApp implements AutoCloseable {
     private final AggregatorMetrics metrics;
     private final OpsServer ops;
     private final CountDownLatch stopped;
+    private final TopicSetup topicSetup;
 
     private AggregatorApp(KafkaStreams streams, Health health, AggregatorMetrics metrics, OpsServer ops,
-                          CountDownLatch stopped) {
+                          CountDownLatch stopped, TopicSetup topicSetup) {
         this.stopped = stopped;
+        this.topicSetup = topicSetup;
         this.streams = streams;
         this.health = health;
         this.metrics = metrics;
@@ -59,11 +60,9 @@ public final class AggregatorApp implements AutoCloseable {
             throws InterruptedException {
         LOG.info("starting with {}", config);
         Topics topics = Topics.withPrefix(config.topicPrefix());
-        List<String> topicProblems;
-        try (Admin admin = Admin.create(Map.copyOf(config.kafka()))) {
-            topicProblems = TopicSetup.ensure(admin, topics, config.topicPartitions(),
-                    config.topicReplicationFactor(), config.createTopics());
-        }
+        TopicSetup topicSetup = TopicSetup.start(Admin.create(Map.copyOf(config.kafka())), topics,
+                config.topicPartitions(), config.topicReplicationFactor(), config.createTopics(),
+                TopicSetup.FIRST_CHECK_DEADLINE, TopicSetup.RECHECK_INTERVAL);
         AggregatorMetrics metrics = new AggregatorMetrics(registry);
         KafkaStreams streams = new KafkaStreams(AggregatorTopology.build(topics, config, metrics),
                 AggregatorTopology.streamsProperties(topics, config, metrics));
@@ -82,14 +81,14 @@ public final class AggregatorApp implements AutoCloseable {
             }
         });
         registry.register(new StreamsMetricsCollector(() -> streams));
-        Health health = health(streams, restores, topicProblems);
+        Health health = health(streams, restores, topicSetup.readiness());
         streams.start();
         OpsServer ops = config.opsPort() < 0 ? null : OpsServer.start(config.opsHost(), config.opsPort(), registry,
                 health);
-        return new AggregatorApp(streams, health, metrics, ops, stopped);
+        return new AggregatorApp(streams, health, metrics, ops, stopped, topicSetup);
     }
 
-    static Health health(KafkaStreams streams, RestoreTracker restores, List<String> topicProblems) {
+    static Health health(KafkaStreams streams, RestoreTracker restores, HealthCheck topics) {
         return new Health()
                 .addLiveness(HealthCheck.of("streams-not-failed", () -> {
                     KafkaStreams.State state = streams.state();
@@ -118,9 +117,7 @@ public final class AggregatorApp implements AutoCloseable {
                             : HealthCheck.Result.failed((long) remaining + " records to restore into "
                                     + restores.restoring());
                 }))
-                .addReadiness(HealthCheck.of("topics", () -> topicProblems.isEmpty()
-                        ? HealthCheck.Result.passed()
-                        : HealthCheck.Result.failed(String.join("; ", topicProblems))));
+                .addReadiness(topics);
     }
 
     /** Sum of Kafka Streams' {@code restore-remaining-records-total} over all tasks (0 when nothing restores). */
@@ -183,5 +180,6 @@ public final class AggregatorApp implements AutoCloseable {
         if (ops != null) {
             ops.close();
         }
+        topicSetup.close();
     }
 }
