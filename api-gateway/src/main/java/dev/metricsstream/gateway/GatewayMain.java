@@ -11,6 +11,9 @@ import dev.metricsstream.gateway.store.StoreTopology;
 import dev.metricsstream.gateway.tls.TlsMaterial;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
@@ -105,6 +108,41 @@ public final class GatewayMain implements AutoCloseable {
         store.close();
     }
 
+    /** A one-line explanation when HTTPS_PORT or HTTP_PORT cannot be bound on BIND_ADDRESS, else null. */
+    static String portInUse(GatewayConfig config) {
+        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        ports.put("HTTPS_PORT", config.httpsPort());
+        ports.put("HTTP_PORT", config.httpPort());
+        for (Map.Entry<String, Integer> port : ports.entrySet()) {
+            if (port.getValue() <= 0) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true); // as Jetty binds: a port in TIME_WAIT is not "in use"
+                socket.bind(new InetSocketAddress(config.bindAddress(), port.getValue()));
+            } catch (IOException e) {
+                return port.getKey() + " " + port.getValue() + " on " + config.bindAddress()
+                        + " is already in use; stop what uses it or set " + port.getKey() + " to another port";
+            }
+        }
+        return null;
+    }
+
+    private static String busyMessage(GatewayConfig config) {
+        String busy = portInUse(config);
+        return busy != null ? busy : "HTTPS_PORT " + config.httpsPort() + " or HTTP_PORT " + config.httpPort()
+                + " on " + config.bindAddress() + " is already in use";
+    }
+
+    private static boolean causedByBind(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BindException || t instanceof io.javalin.util.JavalinBindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static void main(String[] args) throws Exception {
         GatewayConfig config;
         try {
@@ -114,11 +152,25 @@ public final class GatewayMain implements AutoCloseable {
             System.exit(2);
             return;
         }
+        String busy = portInUse(config);
+        if (busy != null) { // checked before anything starts, so this is the only line (no Jetty/Kafka noise)
+            LOG.atError().addKeyValue("reason", "port_in_use").log("cannot start: {}", busy);
+            System.exit(2);
+            return;
+        }
         GatewayMain gateway;
         try {
             gateway = start(config);
         } catch (IllegalStateException e) {
             LOG.error("cannot start: {}", e.getMessage());
+            System.exit(2);
+            return;
+        } catch (RuntimeException e) {
+            if (!causedByBind(e)) {
+                throw e;
+            }
+            // taken between the check and the bind: the same one line, without Javalin's exception
+            LOG.atError().addKeyValue("reason", "port_in_use").log("cannot start: {}", busyMessage(config));
             System.exit(2);
             return;
         }

@@ -45,6 +45,9 @@ public final class StandaloneMain {
         }, "standalone-shutdown"));
         Launch launch = launch(args, System.out, System.err, Duration.ofSeconds(90), current::set);
         if (launch.running() == null) {
+            // a failed start has already closed what it started: the hook has nothing to stop or report, and the
+            // one line on stderr stays the only one
+            current.set(null);
             System.exit(launch.exitCode());
             return;
         }

@@ -31,11 +31,12 @@ public final class PackagedProcess implements AutoCloseable {
     private final Process process;
     private final StringBuffer stdout = new StringBuffer();
     private final StringBuffer stderr = new StringBuffer();
+    private final List<Thread> readers = new ArrayList<>();
 
     private PackagedProcess(Process process) {
         this.process = process;
-        drain(process.getInputStream(), stdout, "stdout");
-        drain(process.getErrorStream(), stderr, "stderr");
+        readers.add(drain(process.getInputStream(), stdout, "stdout"));
+        readers.add(drain(process.getErrorStream(), stderr, "stderr"));
     }
 
     /**
@@ -43,6 +44,11 @@ public final class PackagedProcess implements AutoCloseable {
      * {@code LOG_LEVEL} (so the image's defaults apply unless {@code env} sets them).
      */
     public static PackagedProcess start(String mainClass, Map<String, String> env) {
+        return start(mainClass, env, List.of());
+    }
+
+    /** As {@link #start(String, Map)}, with command-line arguments. */
+    public static PackagedProcess start(String mainClass, Map<String, String> env, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
@@ -51,6 +57,7 @@ public final class PackagedProcess implements AutoCloseable {
         command.add("-cp");
         command.add(String.join(java.io.File.pathSeparator, runtimeClasspath()));
         command.add(mainClass);
+        command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove("LOG_FORMAT");
         builder.environment().remove("LOG_LEVEL");
@@ -93,7 +100,7 @@ public final class PackagedProcess implements AutoCloseable {
         return value;
     }
 
-    private static void drain(InputStream stream, StringBuffer into, String name) {
+    private static Thread drain(InputStream stream, StringBuffer into, String name) {
         Thread reader = new Thread(() -> {
             byte[] buffer = new byte[8192];
             try (stream) {
@@ -107,6 +114,7 @@ public final class PackagedProcess implements AutoCloseable {
         }, "packaged-process-" + name);
         reader.setDaemon(true);
         reader.start();
+        return reader;
     }
 
     public String stdout() {
@@ -155,6 +163,29 @@ public final class PackagedProcess implements AutoCloseable {
     public boolean hasLoggedOrFailed(String text) {
         return stdoutLineContaining(text) != null || stderr().contains(NO_PROVIDER_WARNING)
                 || stdout().contains(NO_PROVIDER_WARNING) || !process.isAlive();
+    }
+
+    /**
+     * Waits for the process to exit and for its output to be read to the end; returns the exit code, or fails when it
+     * is still running after {@code timeout}.
+     */
+    public int awaitExit(java.time.Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + timeout + ":\n" + this);
+        }
+        for (Thread reader : readers) {
+            reader.join(timeout.toMillis());
+        }
+        return process.exitValue();
+    }
+
+    /** Every non-blank line the process printed, stdout first, then stderr. */
+    public List<String> outputLines() {
+        List<String> lines = new ArrayList<>();
+        for (String text : List.of(stdout(), stderr())) {
+            text.lines().filter(line -> !line.isBlank()).forEach(lines::add);
+        }
+        return lines;
     }
 
     public boolean isAlive() {
