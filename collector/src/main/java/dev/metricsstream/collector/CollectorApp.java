@@ -70,6 +70,7 @@ public final class CollectorApp implements AutoCloseable {
     private final ScrapeLoop loop;
     private final Health health;
     private final OpsServer ops;
+    private final CollectorMetrics metrics;
     private final long createdMillis;
     private volatile boolean closed;
 
@@ -79,7 +80,7 @@ public final class CollectorApp implements AutoCloseable {
         this.targetSource = targetSource;
         this.clock = clock;
         this.createdMillis = clock.millis();
-        CollectorMetrics metrics = new CollectorMetrics(registry);
+        this.metrics = new CollectorMetrics(registry);
         KubeletHttp http = new KubeletHttp(sslContext(config), new BearerToken(config.tokenFile()),
                 config.scrapeTimeout(), config.maxResponseBytes());
         this.metadata = metadataSource(config, http, targetSource);
@@ -156,6 +157,11 @@ public final class CollectorApp implements AutoCloseable {
                         config.pool().shard());
             }
         };
+    }
+
+    /** The collector's own counters (scrapes by result, errors by reason), as exported on {@code /metrics}. */
+    public CollectorMetrics metrics() {
+        return metrics;
     }
 
     /** The current targets (this replica's share), as the next tick will see them. */

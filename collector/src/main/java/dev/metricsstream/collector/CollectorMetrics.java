@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.util.Map;
 
 /** The collector's own Prometheus metrics. One instance per process (or per test). */
@@ -99,5 +100,21 @@ public final class CollectorMetrics {
 
     public void recordsBuffered(int count) {
         recordsBuffered.set(count);
+    }
+
+    /** Scrapes so far with this {@code result} (success, failure, skipped). */
+    public double scrapeCount(String result) {
+        return scrapes.labelValues(result).get();
+    }
+
+    /** Scrape errors so far with this {@code reason}, over every source. */
+    public double scrapeErrorCount(String reason) {
+        double total = 0;
+        for (CounterSnapshot.CounterDataPointSnapshot point : scrapeErrors.collect().getDataPoints()) {
+            if (reason.equals(point.getLabels().get("reason"))) {
+                total += point.getValue();
+            }
+        }
+        return total;
     }
 }

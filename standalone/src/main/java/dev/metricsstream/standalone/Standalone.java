@@ -5,6 +5,7 @@ import dev.metricsstream.aggregator.AggregatorConfig;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.collector.CollectorApp;
 import dev.metricsstream.collector.CollectorConfig;
+import dev.metricsstream.collector.CollectorMetrics;
 import dev.metricsstream.common.ops.ProcessMetrics;
 import dev.metricsstream.gateway.GatewayConfig;
 import dev.metricsstream.gateway.GatewayMain;
@@ -67,6 +68,7 @@ public final class Standalone implements AutoCloseable {
     private AggregatorApp aggregator;
     private GatewayMain gateway;
     private Path kubeconfig;
+    private String kubeletProblem;
     private volatile boolean closed;
 
     private record Stoppable(String name, AutoCloseable resource) {
@@ -215,10 +217,27 @@ public final class Standalone implements AutoCloseable {
                 progress("first rates served: " + fresh.get() + " pods, " + gateway.store().nodeCount() + " nodes");
                 return;
             }
+            if (noKubeletVerified()) {
+                // no rate can come: say so now, plainly, instead of a WARN per scrape and an empty list
+                kubeletProblem = "NO KUBELET COULD BE VERIFIED: the serving certificate of every kubelet failed TLS "
+                        + "verification against --kubelet-ca " + options.kubeletCaFile() + ". Give --kubelet-ca the "
+                        + "CA that signed the kubelets' serving certificates (or leave --kubelet-ca out to skip "
+                        + "verification: insecure)";
+                progress(kubeletProblem);
+                return;
+            }
             Thread.sleep(250); // a wait for a human, not a test synchronisation
         }
         progress("no rates yet after " + timeout.toSeconds() + " s (" + (scrapes ? "scrapes are published"
                 : "no scrape published yet") + "); the API answers as soon as they arrive");
+    }
+
+    /** Every kubelet has been scraped at least once, none successfully, and every failure was TLS verification. */
+    private boolean noKubeletVerified() {
+        CollectorMetrics metrics = collector.metrics();
+        double failures = metrics.scrapeCount("failure");
+        return metrics.scrapeCount("success") == 0 && failures >= collector.targets().size() && failures > 0
+                && metrics.scrapeErrorCount("tls") >= failures;
     }
 
     String banner() {
@@ -240,6 +259,9 @@ public final class Standalone implements AutoCloseable {
         b.append("  kubelets              ").append(options.simulated()
                 ? options.nodes() + " simulated nodes × " + options.podsPerNode() + " pods"
                 : collectorTargets()).append(", scraped every ").append(resolution()).append('\n');
+        if (kubeletProblem != null) {
+            b.append("  !! no kubelet could be verified: nothing will be served; fix --kubelet-ca (see above)\n");
+        }
         b.append("  work dir              ").append(options.workDir()).append(" (reused by the next start)\n");
         b.append("  kubeconfig            ").append(kc).append('\n');
         b.append('\n');

@@ -2,6 +2,7 @@ package dev.metricsstream.standalone;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,6 +76,38 @@ class ExistingKafkaAndKubeletIT {
                 JsonNode nodes = get(http, httpPort, "/apis/metrics.k8s.io/v1beta1/nodes");
                 assertEquals(1, nodes.get("items").size(), nodes.toString());
                 assertEquals(node.name(), nodes.get("items").get(0).get("metadata").get("name").asText());
+            }
+        }
+    }
+
+    @Test
+    void a_kubelet_ca_that_does_not_match_is_said_plainly_before_the_banner(KafkaBroker broker) throws Exception {
+        try (KubeletSimulator kubelet = KubeletSimulator.builder().nodes(1).podsPerNode(2).seed(4).token(TOKEN)
+                .build().start();
+             KubeletSimulator other = KubeletSimulator.builder().nodes(1).podsPerNode(1).seed(5).build()) {
+            SimNode node = kubelet.nodes().get(0);
+            Path token = Files.writeString(tmp.resolve("token"), TOKEN);
+            Path wrongCa = other.writeCaCertificatePem(tmp.resolve("other-ca.crt")); // signed nothing kubelet serves
+            String[] args = {"--work-dir", tmp.resolve("work").toString(), "--kafka", broker.bootstrapServers(),
+                "--kubelet", node.baseUrl(), "--node-name", node.name(), "--token-file", token.toString(),
+                "--kubelet-ca", wrongCa.toString(), "--https-port", Integer.toString(Standalone.freePort()),
+                "--http-port", "0", "--resolution", "10s"};
+            ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+            StandaloneMain.Launch launch = StandaloneMain.launch(args, new PrintStream(console, true,
+                    StandardCharsets.UTF_8), System.err, Duration.ofSeconds(90));
+
+            assertNotNull(launch.running(), console.toString(StandardCharsets.UTF_8));
+            try (Standalone running = launch.running()) {
+                String printed = console.toString(StandardCharsets.UTF_8);
+                int problem = printed.indexOf("NO KUBELET COULD BE VERIFIED");
+                int banner = printed.indexOf("metrics-stream standalone is running");
+                assertTrue(problem >= 0 && problem < banner, printed);
+                String line = printed.substring(problem, printed.indexOf('\n', problem));
+                assertTrue(line.contains("--kubelet-ca " + wrongCa) && line.contains("Give --kubelet-ca the CA that "
+                        + "signed the kubelets' serving certificates"), line);
+                assertTrue(printed.contains("!! no kubelet could be verified"), printed);
+                assertFalse(printed.contains("no rates yet after"), "said as soon as known: " + printed);
             }
         }
     }
