@@ -2,12 +2,23 @@ package dev.metricsstream.aggregator;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.List;
 
 /**
  * The aggregator's own counters (Kafka Streams' metrics are exported beside them by {@link StreamsMetricsCollector}).
  * Labels are small fixed sets (reason, kind), never node or pod names.
  */
 public final class AggregatorMetrics {
+    /*
+     * Every label value below starts at 0, so Prometheus's first sample of a series is 0 and increase()/rate() (the
+     * dead-letter alert) see the first event rather than only the second.
+     */
+    public static final List<String> SCRAPE_OUTCOMES = List.of("applied", "replay");
+    public static final List<String> DEAD_LETTER_STAGES = List.of("deserialization", "processing");
+    public static final List<String> TOMBSTONE_KINDS = List.of("node", "pod");
+    public static final List<String> TOMBSTONE_CAUSES = List.of("missing", "stale");
+    public static final List<String> POD_NOT_PUBLISHED_REASONS = List.of("incomplete", "not_running", "no_container",
+            "duplicate");
 
     private final Counter scrapes;
     private final Counter deadLetters;
@@ -29,6 +40,12 @@ public final class AggregatorMetrics {
                 .help("Pods in a scrape that were not published, by reason (incomplete, not_running, "
                         + "no_container, duplicate).")
                 .labelNames("reason").register(registry);
+        SCRAPE_OUTCOMES.forEach(outcome -> scrapes.initLabelValues(outcome));
+        DEAD_LETTER_STAGES.forEach(stage -> deadLetters.initLabelValues(stage));
+        for (String kind : TOMBSTONE_KINDS) {
+            TOMBSTONE_CAUSES.forEach(cause -> tombstones.initLabelValues(kind, cause));
+        }
+        POD_NOT_PUBLISHED_REASONS.forEach(reason -> podsNotPublished.initLabelValues(reason));
     }
 
     /** Counters registered nowhere, for tests and tools that do not export metrics. */

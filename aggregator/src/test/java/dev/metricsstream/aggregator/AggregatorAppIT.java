@@ -10,6 +10,7 @@ import dev.metricsstream.avro.NodeScrape;
 import dev.metricsstream.schemas.Topics;
 import dev.metricsstream.testkit.kafka.KafkaBroker;
 import dev.metricsstream.testkit.kafka.KafkaBrokerExtension;
+import dev.metricsstream.testkit.metrics.ScrapedSamples;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -120,6 +121,41 @@ class AggregatorAppIT {
                 assertTrue(metrics.contains("kafka_streams_client_state{state=\"RUNNING\"} 1"));
                 assertTrue(metrics.contains("kafka_streams_records_processed"));
             });
+        }
+    }
+
+    @Test
+    void every_known_label_value_of_its_counters_is_exposed_at_zero_right_after_start(KafkaBroker broker)
+            throws Exception {
+        String prefix = broker.uniqueTopicName("zero") + ".";
+        try (AggregatorApp app = AggregatorApp.start(AggregatorConfig.from(env(broker, prefix)),
+                new PrometheusRegistry())) {
+            String body = get(app, "/metrics").body();
+            ScrapedSamples samples = ScrapedSamples.parse(body);
+
+            assertEquals(0.0, samples.get("metrics_stream_aggregator_dead_letters_total", "stage", "deserialization"),
+                    body);
+            assertEquals(0.0, samples.get("metrics_stream_aggregator_dead_letters_total", "stage", "processing"), body);
+            List<String> missing = new java.util.ArrayList<>();
+            AggregatorMetrics.SCRAPE_OUTCOMES.forEach(o -> expectZero(samples, missing,
+                    "metrics_stream_aggregator_scrapes_total", "outcome", o));
+            for (String kind : List.of("node", "pod")) {
+                for (String cause : List.of("missing", "stale")) {
+                    expectZero(samples, missing, "metrics_stream_aggregator_tombstones_total", "kind", kind,
+                            "cause", cause);
+                }
+            }
+            for (String reason : List.of("incomplete", "not_running", "no_container", "duplicate")) {
+                expectZero(samples, missing, "metrics_stream_aggregator_pods_not_published_total", "reason", reason);
+            }
+            assertTrue(missing.isEmpty(), "not exposed at 0: " + missing + "\n" + body);
+        }
+    }
+
+    private static void expectZero(ScrapedSamples samples, List<String> missing, String name, String... labels) {
+        Double value = samples.get(name, labels);
+        if (value == null || value != 0.0) {
+            missing.add(ScrapedSamples.key(name, labels) + "=" + value);
         }
     }
 

@@ -52,9 +52,11 @@ public final class GatewayMain implements AutoCloseable {
         DelegatedAuth auth = DelegatedAuth.start(config.auth(), clock); // first: a config problem stops us early
         StoreMetrics storeMetrics = new StoreMetrics(registry);
         StoreTopology.Topics topics = config.storeTopics();
+        List<String> topicNames = List.of(topics.nodeMetrics(), topics.podMetrics(), topics.nodeWindows(),
+                topics.podWindows());
+        storeMetrics.initializeTopics(topicNames);
         KafkaMetricsStore store = new KafkaMetricsStore(StoreTopology.build(topics, storeMetrics),
-                streamsProperties(config), adminConfig(config), List.of(topics.nodeMetrics(), topics.podMetrics(),
-                        topics.nodeWindows(), topics.podWindows()));
+                streamsProperties(config), adminConfig(config), topicNames);
         storeMetrics.registerGauges(registry, store, clock, store::globalConsumerLagRecords);
         Health health = new Health().addLiveness(store.liveness()).addReadiness(store.readiness());
         auth.readiness().ifPresent(health::addReadiness);

@@ -86,7 +86,9 @@ public final class CollectorApp implements AutoCloseable {
         this.metadata = metadataSource(config, http, targetSource);
         this.publisher = new BufferedPublisher(producer, topicName, config.bufferScrapes(),
                 metrics, clock, ProducerSettings.DELIVERY_TIMEOUT.plusSeconds(5));
-        NodeScraper scraper = new NodeScraper(sources(config, http), metadata, metrics);
+        List<KubeletSource> sources = sources(config, http);
+        metrics.initializeSources(sources.stream().map(KubeletSource::name).toList());
+        NodeScraper scraper = new NodeScraper(sources, metadata, metrics);
         this.loop = new ScrapeLoop(targetSource::targets, scraper, publisher, metrics, clock, config.resolution(),
                 config.scrapeConcurrency());
         this.health = new Health()

@@ -6,10 +6,40 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import java.util.List;
 import java.util.Map;
 
-/** The collector's own Prometheus metrics. One instance per process (or per test). */
+/**
+ * The collector's own Prometheus metrics. One instance per process (or per test).
+ *
+ * <p>Every labelled counter starts with each known label value at 0, so that Prometheus's first sample is 0 and
+ * {@code increase()}/{@code rate()} (the alerts) see the first failure, not only the second. The known values are
+ * listed here; {@code KnownLabelValuesTest} checks that the code raises no reason missing from these lists.
+ */
 public final class CollectorMetrics {
+    /** {@code collector_scrapes_total{result}}. */
+    public static final List<String> SCRAPE_RESULTS = List.of("success", "failure", "skipped");
+    /** Why a request to the kubelet failed ({@code KubeletHttp}): scrape and metadata errors alike. */
+    public static final List<String> TRANSPORT_ERROR_REASONS = List.of("http_401", "http_403", "http_404",
+            "http_500", "http_503", "timeout", "interrupted", "cancelled", "tls", "connection_refused",
+            "invalid_json", "io_error", "response_too_large", "unexpected_error");
+    /** Why a decoded response was unusable as a whole ({@code DecodeResult.failureReason()}). */
+    public static final List<String> DECODE_FAILURE_REASONS = List.of("kubelet_scrape_error", "truncated_response",
+            "empty_response", "no_samples", "invalid_summary", "invalid_json");
+    /** {@code collector_scrape_errors_total{source="loop", reason}}: a tick that could not scrape a target. */
+    public static final String LOOP_SOURCE = "loop";
+    public static final List<String> LOOP_ERROR_REASONS = List.of("previous_scrape_running");
+    /** {@code collector_parse_problems_total{source, reason}}, by kubelet source name. */
+    public static final Map<String, List<String>> PARSE_PROBLEM_REASONS = Map.of(
+            "metrics-resource", List.of("line_too_long", "invalid_metric_name", "truncated_line", "invalid_value",
+                    "invalid_timestamp", "trailing_garbage", "missing_label", "value_out_of_range",
+                    "invalid_start_time", "truncated_response"),
+            "stats-summary", List.of("invalid_json", "invalid_summary", "missing_pod_ref", "trailing_garbage",
+                    "node_name_mismatch", "missing_container_name", "invalid_timestamp"));
+    /** {@code collector_metadata_errors_total{reason}}: an informer not synced yet, or the kubelet's /pods failing. */
+    public static final List<String> METADATA_ERROR_REASONS = concat(List.of("metadata_not_synced"),
+            TRANSPORT_ERROR_REASONS);
+
     private final Histogram scrapeDuration;
     private final Counter scrapes;
     private final Counter scrapeErrors;
@@ -51,6 +81,33 @@ public final class CollectorMetrics {
                         + "the resolution)").register(registry);
         targets = Gauge.builder().name("collector_targets")
                 .help("Kubelets this collector scrapes (its share in pool mode)").register(registry);
+        SCRAPE_RESULTS.forEach(result -> scrapes.initLabelValues(result));
+        LOOP_ERROR_REASONS.forEach(reason -> scrapeErrors.initLabelValues(LOOP_SOURCE, reason));
+        METADATA_ERROR_REASONS.forEach(reason -> metadataErrors.initLabelValues(reason));
+    }
+
+    /** Starts the per-source counters of these kubelet sources (their {@code name()}s) at 0. */
+    public CollectorMetrics initializeSources(List<String> sourceNames) {
+        for (String source : sourceNames) {
+            for (String reason : scrapeErrorReasons()) {
+                scrapeErrors.initLabelValues(source, reason);
+            }
+            for (String reason : PARSE_PROBLEM_REASONS.getOrDefault(source, List.of())) {
+                parseProblems.initLabelValues(source, reason);
+            }
+        }
+        return this;
+    }
+
+    /** Every reason a source's scrape can fail with: transport, then decoding. */
+    public static List<String> scrapeErrorReasons() {
+        return concat(TRANSPORT_ERROR_REASONS, DECODE_FAILURE_REASONS);
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(first);
+        all.addAll(second);
+        return List.copyOf(all);
     }
 
     public void cycleFinished(double seconds, int targetCount) {

@@ -37,6 +37,8 @@ public final class MetricsApi {
     private final Freshness freshness;
     private final Discovery discovery;
     private final Counter staleSkipped;
+    /** The {@code kind} values of {@code stale_items_skipped_total}. */
+    public static final java.util.List<String> STALE_KINDS = java.util.List.of("node", "pod");
 
     public MetricsApi(MetricsStoreReader store, Clock clock, Freshness freshness, Discovery discovery,
             PrometheusRegistry registry) {
@@ -47,6 +49,9 @@ public final class MetricsApi {
         this.staleSkipped = Counter.builder().name("metrics_stream_gateway_stale_items_skipped_total")
                 .help("Nodes and pods found in the store but not served because their newest sample is older than "
                         + "the staleness bound").labelNames("kind").register(registry);
+        for (String kind : STALE_KINDS) {
+            staleSkipped.initLabelValues(kind); // from 0, so that the first stale item is a visible increase
+        }
     }
 
     public void install(JavalinConfig config) {

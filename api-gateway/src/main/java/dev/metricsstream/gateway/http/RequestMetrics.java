@@ -10,6 +10,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 public final class RequestMetrics {
     private final Counter requests;
     private final Histogram duration;
+    private final java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Codes started at 0 per route and method once the route is first requested. */
+    public static final java.util.List<String> ALERTED_CODES = java.util.List.of("500", "503");
 
     public RequestMetrics(PrometheusRegistry registry) {
         requests = Counter.builder().name("metrics_stream_gateway_requests_total")
@@ -24,6 +27,13 @@ public final class RequestMetrics {
     public void record(Context ctx, float millis) {
         String route = route(ctx);
         String method = ctx.method().name();
+        if (seen.add(route + " " + method)) {
+            // the status codes are an open set, but the ones the 5xx alert watches start at 0 with the route's first
+            // request, so that a route's first 500 or 503 is an increase Prometheus can see
+            for (String code : ALERTED_CODES) {
+                requests.initLabelValues(route, method, code);
+            }
+        }
         requests.labelValues(route, method, Integer.toString(ctx.statusCode())).inc();
         duration.labelValues(route, method).observe(millis / 1000.0);
     }

@@ -3,6 +3,10 @@ package dev.metricsstream.gateway.store;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import dev.metricsstream.schemas.RecordDecodingException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
@@ -19,10 +23,31 @@ public final class StoreMetrics implements LoadListener {
     private final AtomicLong newestNodeMillis = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong newestPodMillis = new AtomicLong(Long.MIN_VALUE);
 
+    /** Why a record is not stored ({@code reason} label): the store's checks, then every decoding failure. */
+    public static final List<String> DROP_REASONS = dropReasons();
+
     public StoreMetrics(PrometheusRegistry registry) {
         dropped = Counter.builder().name("metrics_stream_gateway_records_dropped_total")
                 .help("Records read from Kafka and not stored, by topic and reason").labelNames("topic", "reason")
                 .register(registry);
+    }
+
+    /**
+     * Starts {@code records_dropped_total} of these topics at 0 for every reason, so that the first drop is an
+     * increase Prometheus can see.
+     */
+    public void initializeTopics(Collection<String> topics) {
+        for (String topic : topics) {
+            DROP_REASONS.forEach(reason -> dropped.initLabelValues(topic, reason));
+        }
+    }
+
+    private static List<String> dropReasons() {
+        List<String> reasons = new ArrayList<>(List.of("null-key", "key-mismatch", "key-not-namespace/name"));
+        for (RecordDecodingException.Reason reason : RecordDecodingException.Reason.values()) {
+            reasons.add(reason.label());
+        }
+        return List.copyOf(reasons);
     }
 
     /** Registers the gauges that read the store, the clock and the consumer when scraped. */
