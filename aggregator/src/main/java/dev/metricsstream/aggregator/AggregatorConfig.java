@@ -135,7 +135,7 @@ public record AggregatorConfig(
         }
         // (the window emit interval is an internal Kafka Streams setting, default 1 s: how often closed windows
         // are looked for)
-        // record caches only delay our per-scrape output and cost ~30 % throughput (FIELD-NOTES)
+        // record caches only delay our per-scrape output and cost ~30 % throughput (measured on a 150k-key RocksDB topology before this one was built)
         properties.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         properties.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION,
                 windowEmitInterval.toMillis());

@@ -57,7 +57,7 @@ public final class GatewayApp {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
     public static final String USAGE_PATH = "/metrics/usage";
 
-    /** The one filter seam authentication/authorization plugs into (issue 6); a no-op by default. */
+    /** An auth filter that lets every request through (tests); the real one is {@code DelegatedAuth}'s. */
     public static final Handler NO_AUTH = ctx -> { };
 
     /**
@@ -148,7 +148,7 @@ public final class GatewayApp {
              * Accept any client certificate at the TLS layer and advertise no acceptable CAs: a Go client (the
              * kube-aggregator) only sends its front-proxy certificate when the server's CA list is empty or names
              * its issuer, and the JDK's default list (every public root) names neither. Whether a presented chain
-             * is trusted is the auth filter's decision (issue 6), as in k8s.io/apiserver.
+             * is trusted is the auth filter's decision, as in k8s.io/apiserver.
              */
             @Override
             protected TrustManager[] getTrustManagers(KeyStore trustStore, Collection<? extends CRL> crls) {

@@ -3,6 +3,9 @@ package dev.metricsstream.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
@@ -69,6 +73,28 @@ class ReadmeConfigReferenceTest {
                 | `IGNORED` | | |
                 """);
         assertEquals(Map.of("collector", List.of("OPS_HOST", "OPS_PORT")), tables);
+    }
+
+    @Test
+    void configuration_tables_live_only_in_the_readme_and_the_other_docs_link_there() throws IOException {
+        List<String> copies = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Repo.root())) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".md"))
+                    .filter(f -> !Repo.root().relativize(f).toString().equals("README.md"))
+                    .filter(f -> Repo.root().relativize(f).getNameCount() > 0)
+                    .filter(f -> !f.toString().contains("/target/") && !f.toString().contains("/.metrics-stream/")
+                            && !f.toString().contains("/node_modules/") && !f.toString().contains("/.git/"))
+                    .toList()) {
+                if (Files.readString(file).contains("| variable | default | meaning |")) {
+                    copies.add(Repo.root().relativize(file).toString());
+                }
+            }
+        }
+        assertEquals(List.of(), copies, "a copy of a configuration table drifts: link to README.md#<module> instead");
+        for (String doc : List.of("collector/README.md", "api-gateway/README.md", "docs/architecture.md",
+                "docs/security.md")) {
+            assertTrue(Repo.read(doc).contains("../README.md#"), doc + " links to the configuration reference");
+        }
     }
 
     @Test

@@ -7,7 +7,7 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * The kubeconfig written for the standalone gateway. The user carries a token although authentication is off:
- * kubectl prompts for a username when a user has no credentials at all (FIELD-NOTES). The gateway's certificate is
+ * kubectl prompts for a username when a user has no credentials at all (EOF, an error, in CI). The gateway's certificate is
  * self-signed and made fresh at every start, so TLS verification is skipped (loopback only).
  */
 final class Kubeconfig {

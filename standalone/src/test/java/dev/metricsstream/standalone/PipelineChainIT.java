@@ -61,7 +61,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The whole chain on a real broker: kubelet simulator (3 nodes × 20 pods, real HTTPS and wire formats) → collector →
  * broker → aggregator → gateway (HTTPS, authentication off), driven on the simulator's clock (15 s per round without
  * waiting). A container restarts and a pod is deleted on the way. Checked against the simulator's truth: the
- * compacted topics (issue 4), then what the real clients read from the gateway (issue 5): client-java's
+ * compacted topics, then what the real clients read from the gateway: client-java's
  * {@code Metrics}, {@code kubectl top}, and an HPA-shaped request with a label selector.
  */
 @ExtendWith(KafkaBrokerExtension.class)
@@ -163,7 +163,7 @@ class PipelineChainIT {
         }
     }
 
-    // ---- issue 4: the topics ----
+    // ---- the topics ----
 
     @Test
     void pod_and_node_metrics_topics_hold_the_simulators_true_rates_within_one_percent() {
@@ -211,7 +211,7 @@ class PipelineChainIT {
         assertTrue(after >= 2, "served again after the restart, values after it: " + after);
     }
 
-    // ---- issue 5: the gateway, read by real clients ----
+    // ---- the gateway, read by real clients ----
 
     @Test
     void client_java_metrics_decodes_node_metrics_matching_the_truth() throws Exception {

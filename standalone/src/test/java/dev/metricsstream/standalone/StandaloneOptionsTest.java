@@ -97,4 +97,24 @@ class StandaloneOptionsTest {
 
         assertTrue(e.getMessage().contains("line 2 'just-a-name' must be name=https://host:port"), e.getMessage());
     }
+
+    @Test
+    void the_flags_table_of_the_readme_lists_exactly_the_flags_of_the_usage_text() throws Exception {
+        java.util.regex.Pattern flag = java.util.regex.Pattern.compile("^\\s+(--[a-z-]+)", java.util.regex.Pattern.MULTILINE);
+        java.util.Set<String> usage = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = flag.matcher(StandaloneOptions.USAGE);
+        while (m.find()) {
+            usage.add(m.group(1));
+        }
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        String table = readme.substring(readme.indexOf("## Flags"), readme.indexOf("\n## ", readme.indexOf("## Flags")));
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("^\\| `(--[a-z-]+)", java.util.regex.Pattern.MULTILINE)
+                .matcher(table);
+        while (row.find()) {
+            documented.add(row.group(1));
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(usage.size() > 10, usage.toString());
+        org.junit.jupiter.api.Assertions.assertEquals(usage, documented, "standalone/README.md's flags table");
+    }
 }
