@@ -2,6 +2,7 @@ package dev.metricsstream.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.metricsstream.common.health.Health;
+import dev.metricsstream.common.health.HealthCheck;
 import dev.metricsstream.common.ops.OpsRoutes;
 import dev.metricsstream.gateway.api.ApiStatus;
 import dev.metricsstream.gateway.api.Discovery;
@@ -63,10 +64,16 @@ public final class GatewayApp {
     /**
      * What the app reads and reports to.
      *
-     * @param authFilter runs before every matched route ({@code beforeMatched}); it may halt with a Status
+     * @param authFilter    runs before every matched route ({@code beforeMatched}); it may halt with a Status
+     * @param storeRestored the store's readiness: until it passes the metrics API answers 503 (discovery is served)
      */
     public record Collaborators(MetricsStoreReader store, Clock clock, Handler authFilter, PrometheusRegistry registry,
-            Health health) {
+            Health health, HealthCheck storeRestored) {
+        /** For a store that is complete before serving starts (an in-memory store filled by the caller). */
+        public Collaborators(MetricsStoreReader store, Clock clock, Handler authFilter, PrometheusRegistry registry,
+                Health health) {
+            this(store, clock, authFilter, registry, health, HealthCheck.of("metrics-store", HealthCheck.Result::passed));
+        }
     }
 
     /** Where and how to listen. {@code httpPort} -1 = no plain-HTTP port; 0 = any free port. */
@@ -85,8 +92,8 @@ public final class GatewayApp {
         Discovery discovery = new Discovery(settings.versionsPreferredFirst());
         VersionInfo version = VersionInfo.current();
         OpenApi openApi = new OpenApi(settings.versionsPreferredFirst(), version.gitVersion());
-        MetricsApi api = new MetricsApi(collaborators.store(), collaborators.clock(), freshness, discovery,
-                collaborators.registry());
+        MetricsApi api = new MetricsApi(collaborators.store(), collaborators.storeRestored(), collaborators.clock(),
+                freshness, discovery, collaborators.registry());
         UsageExposition usage = new UsageExposition(collaborators.store(), freshness);
         RequestMetrics requestMetrics = new RequestMetrics(collaborators.registry());
 

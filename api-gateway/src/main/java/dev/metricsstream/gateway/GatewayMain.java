@@ -62,7 +62,7 @@ public final class GatewayMain implements AutoCloseable {
                 new GatewayApp.Serving(config.bindAddress(), config.httpsPort(),
                         config.httpPort() == 0 ? -1 : config.httpPort(), tls),
                 new GatewayApp.ApiSettings(config.versionsPreferredFirst(), config.stalenessBound()),
-                new GatewayApp.Collaborators(store, clock, auth.filter(), registry, health));
+                new GatewayApp.Collaborators(store, clock, auth.filter(), registry, health, store.readiness()));
         LOG.atInfo().addKeyValue("httpsPort", server.httpsPort()).addKeyValue("httpPort", server.httpPort())
                 .addKeyValue("tls", config.tlsCertDir() == null ? "self-signed" : config.tlsCertDir().toString())
                 .addKeyValue("stalenessBound", config.stalenessBound().toString())
