@@ -8,6 +8,7 @@ import dev.metricsstream.gateway.api.ApiStatus;
 import dev.metricsstream.gateway.api.Discovery;
 import dev.metricsstream.gateway.api.MetricsJson;
 import dev.metricsstream.gateway.api.OpenApi;
+import dev.metricsstream.gateway.http.JettyErrors;
 import dev.metricsstream.gateway.http.MetricsApi;
 import dev.metricsstream.gateway.http.RequestMetrics;
 import dev.metricsstream.gateway.http.ResponseBodies;
@@ -96,6 +97,7 @@ public final class GatewayApp {
                 freshness, discovery, collaborators.registry());
         UsageExposition usage = new UsageExposition(collaborators.store(), freshness);
         RequestMetrics requestMetrics = new RequestMetrics(collaborators.registry());
+        JettyErrors jettyErrors = new JettyErrors(collaborators.registry());
 
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -104,9 +106,15 @@ public final class GatewayApp {
             // a write to a read-only resource is 405 MethodNotAllowed, as the apiserver answers it
             config.http.prefer405over404 = true;
             config.router.ignoreTrailingSlashes = true;
-            config.jetty.addConnector((server, httpConfig) -> httpsConnector(server, httpConfig, serving));
+            // errors Jetty answers itself (bad request line, 414, 431, failures outside the routes): a Status
+            config.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors.forServer()));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyErrors.forContext()));
+            config.router.javaLangErrorHandler(jettyErrors::javaLangError);
+            config.jetty.addConnector((server, httpConfig) -> httpsConnector(server, withApiServerLimits(httpConfig),
+                    serving));
             if (serving.httpPort() >= 0) {
                 config.jetty.addConnector((server, httpConfig) -> {
+                    withApiServerLimits(httpConfig);
                     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
                     connector.setHost(serving.bindAddress());
                     connector.setPort(serving.httpPort());
@@ -147,6 +155,16 @@ public final class GatewayApp {
                 }
             });
         });
+    }
+
+    /**
+     * Accepts request lines (long label selectors) and headers as large as the kube-apiserver does: its Go server
+     * reads up to {@code MaxHeaderBytes = 1 << 20} (k8s.io/apiserver {@code SecureServingInfo.Serve}); Jetty's
+     * default is 8 KiB.
+     */
+    private static HttpConfiguration withApiServerLimits(HttpConfiguration httpConfig) {
+        httpConfig.setRequestHeaderSize(JettyErrors.MAX_REQUEST_HEADER_BYTES);
+        return httpConfig;
     }
 
     private static ServerConnector httpsConnector(Server server, HttpConfiguration httpConfig, Serving serving) {
