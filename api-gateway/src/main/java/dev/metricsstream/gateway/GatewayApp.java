@@ -8,6 +8,7 @@ import dev.metricsstream.gateway.api.ApiStatus;
 import dev.metricsstream.gateway.api.Discovery;
 import dev.metricsstream.gateway.api.MetricsJson;
 import dev.metricsstream.gateway.api.OpenApi;
+import dev.metricsstream.gateway.http.CoreApiSlice;
 import dev.metricsstream.gateway.http.JettyErrors;
 import dev.metricsstream.gateway.http.MetricsApi;
 import dev.metricsstream.gateway.http.RequestMetrics;
@@ -89,6 +90,16 @@ public final class GatewayApp {
     }
 
     public static Javalin create(Serving serving, ApiSettings settings, Collaborators collaborators) {
+        return create(serving, settings, collaborators, null);
+    }
+
+    /**
+     * @param coreApiNodes non-null only in the standalone: also serve the read-only core API slice {@code kubectl top}
+     *                     needs ({@link CoreApiSlice}), with node capacities from this source; in a cluster the
+     *                     kube-apiserver serves {@code /api} and this is null
+     */
+    public static Javalin create(Serving serving, ApiSettings settings, Collaborators collaborators,
+            CoreApiSlice.NodeResourcesSource coreApiNodes) {
         Freshness freshness = new Freshness(settings.stalenessBound());
         Discovery discovery = new Discovery(settings.versionsPreferredFirst());
         VersionInfo version = VersionInfo.current();
@@ -124,6 +135,10 @@ public final class GatewayApp {
             config.requestLogger.http(requestMetrics::record);
             config.routes.beforeMatched(collaborators.authFilter());
             api.install(config);
+            if (coreApiNodes != null) {
+                new CoreApiSlice(collaborators.store(), collaborators.storeRestored(), collaborators.clock(), freshness,
+                        coreApiNodes).install(config);
+            }
             OpsRoutes.install(config, collaborators.registry(), collaborators.health());
             config.routes.get(USAGE_PATH, ctx -> writeUsage(ctx, usage, collaborators.clock()));
             config.routes.get("/version", ctx -> jsonBytes(ctx, versionJson(version)));
