@@ -2,11 +2,14 @@ package dev.metricsstream.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.metricsstream.common.health.Health;
+import dev.metricsstream.common.health.HealthCheck;
 import dev.metricsstream.common.ops.OpsRoutes;
 import dev.metricsstream.gateway.api.ApiStatus;
 import dev.metricsstream.gateway.api.Discovery;
 import dev.metricsstream.gateway.api.MetricsJson;
 import dev.metricsstream.gateway.api.OpenApi;
+import dev.metricsstream.gateway.http.CoreApiSlice;
+import dev.metricsstream.gateway.http.JettyErrors;
 import dev.metricsstream.gateway.http.MetricsApi;
 import dev.metricsstream.gateway.http.RequestMetrics;
 import dev.metricsstream.gateway.http.ResponseBodies;
@@ -63,10 +66,16 @@ public final class GatewayApp {
     /**
      * What the app reads and reports to.
      *
-     * @param authFilter runs before every matched route ({@code beforeMatched}); it may halt with a Status
+     * @param authFilter    runs before every matched route ({@code beforeMatched}); it may halt with a Status
+     * @param storeRestored the store's readiness: until it passes the metrics API answers 503 (discovery is served)
      */
     public record Collaborators(MetricsStoreReader store, Clock clock, Handler authFilter, PrometheusRegistry registry,
-            Health health) {
+            Health health, HealthCheck storeRestored) {
+        /** For a store that is complete before serving starts (an in-memory store filled by the caller). */
+        public Collaborators(MetricsStoreReader store, Clock clock, Handler authFilter, PrometheusRegistry registry,
+                Health health) {
+            this(store, clock, authFilter, registry, health, HealthCheck.of("metrics-store", HealthCheck.Result::passed));
+        }
     }
 
     /** Where and how to listen. {@code httpPort} -1 = no plain-HTTP port; 0 = any free port. */
@@ -81,14 +90,25 @@ public final class GatewayApp {
     }
 
     public static Javalin create(Serving serving, ApiSettings settings, Collaborators collaborators) {
+        return create(serving, settings, collaborators, null);
+    }
+
+    /**
+     * @param coreApiNodes non-null only in the standalone: also serve the read-only core API slice {@code kubectl top}
+     *                     needs ({@link CoreApiSlice}), with node capacities from this source; in a cluster the
+     *                     kube-apiserver serves {@code /api} and this is null
+     */
+    public static Javalin create(Serving serving, ApiSettings settings, Collaborators collaborators,
+            CoreApiSlice.NodeResourcesSource coreApiNodes) {
         Freshness freshness = new Freshness(settings.stalenessBound());
         Discovery discovery = new Discovery(settings.versionsPreferredFirst());
         VersionInfo version = VersionInfo.current();
         OpenApi openApi = new OpenApi(settings.versionsPreferredFirst(), version.gitVersion());
-        MetricsApi api = new MetricsApi(collaborators.store(), collaborators.clock(), freshness, discovery,
-                collaborators.registry());
+        MetricsApi api = new MetricsApi(collaborators.store(), collaborators.storeRestored(), collaborators.clock(),
+                freshness, discovery, collaborators.registry());
         UsageExposition usage = new UsageExposition(collaborators.store(), freshness);
         RequestMetrics requestMetrics = new RequestMetrics(collaborators.registry());
+        JettyErrors jettyErrors = new JettyErrors(collaborators.registry());
 
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -97,9 +117,15 @@ public final class GatewayApp {
             // a write to a read-only resource is 405 MethodNotAllowed, as the apiserver answers it
             config.http.prefer405over404 = true;
             config.router.ignoreTrailingSlashes = true;
-            config.jetty.addConnector((server, httpConfig) -> httpsConnector(server, httpConfig, serving));
+            // errors Jetty answers itself (bad request line, 414, 431, failures outside the routes): a Status
+            config.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors.forServer()));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyErrors.forContext()));
+            config.router.javaLangErrorHandler(jettyErrors::javaLangError);
+            config.jetty.addConnector((server, httpConfig) -> httpsConnector(server, withApiServerLimits(httpConfig),
+                    serving));
             if (serving.httpPort() >= 0) {
                 config.jetty.addConnector((server, httpConfig) -> {
+                    withApiServerLimits(httpConfig);
                     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
                     connector.setHost(serving.bindAddress());
                     connector.setPort(serving.httpPort());
@@ -109,6 +135,10 @@ public final class GatewayApp {
             config.requestLogger.http(requestMetrics::record);
             config.routes.beforeMatched(collaborators.authFilter());
             api.install(config);
+            if (coreApiNodes != null) {
+                new CoreApiSlice(collaborators.store(), collaborators.storeRestored(), collaborators.clock(), freshness,
+                        coreApiNodes).install(config);
+            }
             OpsRoutes.install(config, collaborators.registry(), collaborators.health());
             config.routes.get(USAGE_PATH, ctx -> writeUsage(ctx, usage, collaborators.clock()));
             config.routes.get("/version", ctx -> jsonBytes(ctx, versionJson(version)));
@@ -140,6 +170,16 @@ public final class GatewayApp {
                 }
             });
         });
+    }
+
+    /**
+     * Accepts request lines (long label selectors) and headers as large as the kube-apiserver does: its Go server
+     * reads up to {@code MaxHeaderBytes = 1 << 20} (k8s.io/apiserver {@code SecureServingInfo.Serve}); Jetty's
+     * default is 8 KiB.
+     */
+    private static HttpConfiguration withApiServerLimits(HttpConfiguration httpConfig) {
+        httpConfig.setRequestHeaderSize(JettyErrors.MAX_REQUEST_HEADER_BYTES);
+        return httpConfig;
     }
 
     private static ServerConnector httpsConnector(Server server, HttpConfiguration httpConfig, Serving serving) {

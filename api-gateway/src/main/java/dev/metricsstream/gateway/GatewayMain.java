@@ -4,6 +4,7 @@ import dev.metricsstream.common.config.ConfigException;
 import dev.metricsstream.common.health.Health;
 import dev.metricsstream.common.ops.ProcessMetrics;
 import dev.metricsstream.gateway.auth.DelegatedAuth;
+import dev.metricsstream.gateway.http.CoreApiSlice;
 import dev.metricsstream.gateway.store.Clock;
 import dev.metricsstream.gateway.store.KafkaMetricsStore;
 import dev.metricsstream.gateway.store.StoreMetrics;
@@ -49,6 +50,15 @@ public final class GatewayMain implements AutoCloseable {
      * registry (one per process: in-process runs that host several services pass their own).
      */
     public static GatewayMain start(GatewayConfig config, Clock clock, PrometheusRegistry registry) throws IOException {
+        return start(config, clock, registry, null);
+    }
+
+    /**
+     * As {@link #start(GatewayConfig, Clock, PrometheusRegistry)}; {@code coreApiNodes} non-null (the standalone only)
+     * also serves the core API slice {@code kubectl top} reads, with node capacities from that source.
+     */
+    public static GatewayMain start(GatewayConfig config, Clock clock, PrometheusRegistry registry,
+            CoreApiSlice.NodeResourcesSource coreApiNodes) throws IOException {
         DelegatedAuth auth = DelegatedAuth.start(config.auth(), clock); // first: a config problem stops us early
         StoreMetrics storeMetrics = new StoreMetrics(registry);
         StoreTopology.Topics topics = config.storeTopics();
@@ -67,7 +77,8 @@ public final class GatewayMain implements AutoCloseable {
                 new GatewayApp.Serving(config.bindAddress(), config.httpsPort(),
                         config.httpPort() == 0 ? -1 : config.httpPort(), tls),
                 new GatewayApp.ApiSettings(config.versionsPreferredFirst(), config.stalenessBound()),
-                new GatewayApp.Collaborators(store, clock, auth.filter(), registry, health));
+                new GatewayApp.Collaborators(store, clock, auth.filter(), registry, health, store.readiness()),
+                coreApiNodes);
         LOG.atInfo().addKeyValue("httpsPort", server.httpsPort()).addKeyValue("httpPort", server.httpPort())
                 .addKeyValue("tls", config.tlsCertDir() == null ? "self-signed" : config.tlsCertDir().toString())
                 .addKeyValue("stalenessBound", config.stalenessBound().toString())

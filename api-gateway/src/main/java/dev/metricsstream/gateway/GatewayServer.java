@@ -1,5 +1,6 @@
 package dev.metricsstream.gateway;
 
+import dev.metricsstream.gateway.http.CoreApiSlice;
 import io.javalin.Javalin;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
@@ -15,7 +16,14 @@ public final class GatewayServer implements AutoCloseable {
 
     public static GatewayServer start(GatewayApp.Serving serving, GatewayApp.ApiSettings settings,
             GatewayApp.Collaborators collaborators) {
-        Javalin app = GatewayApp.create(serving, settings, collaborators);
+        return start(serving, settings, collaborators, null);
+    }
+
+    /** {@code coreApiNodes}: see {@link GatewayApp#create(GatewayApp.Serving, GatewayApp.ApiSettings,
+     * GatewayApp.Collaborators, CoreApiSlice.NodeResourcesSource)}; null in a cluster. */
+    public static GatewayServer start(GatewayApp.Serving serving, GatewayApp.ApiSettings settings,
+            GatewayApp.Collaborators collaborators, CoreApiSlice.NodeResourcesSource coreApiNodes) {
+        Javalin app = GatewayApp.create(serving, settings, collaborators, coreApiNodes);
         app.start();
         return new GatewayServer(app);
     }

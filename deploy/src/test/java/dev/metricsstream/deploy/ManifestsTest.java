@@ -422,6 +422,24 @@ class ManifestsTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void the_usage_endpoint_keeps_the_exposed_namespace_and_pod_labels_and_the_own_metrics_keep_the_targets()
+            throws Exception {
+        Rendered r = rendered().stream().filter(x -> x.name().endsWith("base+prometheus")).findFirst().orElseThrow();
+        Map<String, Object> gateway = r.custom().stream().filter(d -> d.get("kind").equals("ServiceMonitor")
+                && "metrics-stream-gateway".equals(((Map<String, Object>) d.get("metadata")).get("name")))
+                .findFirst().orElseThrow();
+        Map<String, Boolean> honorLabelsByPath = new java.util.TreeMap<>();
+        for (Map<String, Object> endpoint : (List<Map<String, Object>>) ((Map<String, Object>) gateway.get("spec"))
+                .get("endpoints")) {
+            honorLabelsByPath.put((String) endpoint.get("path"), Boolean.TRUE.equals(endpoint.get("honorLabels")));
+        }
+        // the data's namespace/pod name the measured pod: with the operator's target labels winning they would be
+        // renamed exported_namespace/exported_pod; the gateway's own metrics are about the replica itself
+        assertEquals(Map.of("/metrics", false, "/metrics/usage", true), honorLabelsByPath);
+    }
+
     private static void assertBound(Rendered r, String role, String serviceAccount) {
         assertTrue(r.all(V1ClusterRoleBinding.class).stream().anyMatch(b -> b.getRoleRef().getName().equals(role)
                 && b.getSubjects().stream().anyMatch(s -> s.getKind().equals("ServiceAccount")

@@ -9,6 +9,7 @@ import dev.metricsstream.collector.CollectorMetrics;
 import dev.metricsstream.common.ops.ProcessMetrics;
 import dev.metricsstream.gateway.GatewayConfig;
 import dev.metricsstream.gateway.GatewayMain;
+import dev.metricsstream.gateway.http.CoreApiSlice;
 import dev.metricsstream.gateway.store.Clock;
 import dev.metricsstream.schemas.Topics;
 import dev.metricsstream.testkit.kubelet.KubeletSimulator;
@@ -35,6 +36,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -136,8 +138,9 @@ public final class Standalone implements AutoCloseable {
                 .collect(Collectors.joining(", ")));
         progress("aggregator started (Kafka Streams, state in " + work.resolve("aggregator-state") + ")");
 
+        // no kube-apiserver here: the gateway also serves the core API slice kubectl top reads (nodes, pods)
         gateway = GatewayMain.start(GatewayConfig.fromEnv(gatewayEnv()), Clock.system(),
-                ProcessMetrics.newRegistryWithJvmMetrics());
+                ProcessMetrics.newRegistryWithJvmMetrics(), this::nodeResources);
         register("gateway", gateway);
         progress("gateway serving https://127.0.0.1:" + gateway.server().httpsPort()
                 + (gateway.server().httpPort() > 0 ? " and http://127.0.0.1:" + gateway.server().httpPort() : "")
@@ -238,6 +241,31 @@ public final class Standalone implements AutoCloseable {
         double failures = metrics.scrapeCount("failure");
         return metrics.scrapeCount("success") == 0 && failures >= collector.targets().size() && failures > 0
                 && metrics.scrapeErrorCount("tls") >= failures;
+    /**
+     * Capacity and allocatable of a simulated node, as its Node object would carry them; unknown for real kubelets
+     * (their endpoints do not serve them), where {@code kubectl top node} then prints no percentages.
+     */
+    Optional<CoreApiSlice.NodeResources> nodeResources(String nodeName) {
+        KubeletSimulator sim = simulator;
+        if (sim == null) {
+            return Optional.empty();
+        }
+        return sim.nodes().stream().filter(n -> n.name().equals(nodeName)).findFirst()
+                .map(n -> new CoreApiSlice.NodeResources(millicores(n.capacity().get("cpu")),
+                        bytes(n.capacity().get("memory")), millicores(n.allocatable().get("cpu")),
+                        bytes(n.allocatable().get("memory"))));
+    }
+
+    /** {@code "4"} or {@code "3900m"} (the forms the simulator writes) in millicores. */
+    static long millicores(String quantity) {
+        return quantity.endsWith("m") ? Long.parseLong(quantity.substring(0, quantity.length() - 1))
+                : Long.parseLong(quantity) * 1000;
+    }
+
+    /** {@code "16384Ki"} or plain bytes (the forms the simulator writes) in bytes. */
+    static long bytes(String quantity) {
+        return quantity.endsWith("Ki") ? Long.parseLong(quantity.substring(0, quantity.length() - 2)) * 1024
+                : Long.parseLong(quantity);
     }
 
     String banner() {
@@ -267,10 +295,8 @@ public final class Standalone implements AutoCloseable {
         b.append('\n');
         b.append("  kubectl --kubeconfig ").append(kc).append(" top pod -A\n");
         b.append("  kubectl --kubeconfig ").append(kc).append(" top pod -n <namespace> --containers\n");
-        b.append("  kubectl --kubeconfig ").append(kc).append(" get --raw /apis/metrics.k8s.io/v1beta1/nodes\n");
+        b.append("  kubectl --kubeconfig ").append(kc).append(" top node\n");
         b.append('\n');
-        b.append("  `kubectl top node` does not work here: it also reads /api/v1/nodes, which only a\n");
-        b.append("  kube-apiserver serves; read node usage with the `get --raw` line above.\n");
         b.append("  Ctrl-C stops everything.\n");
         return b.toString();
     }

@@ -84,6 +84,22 @@ class StandaloneIT {
             assertEquals(Set.of(), zeroButBusy, "pods using CPU printed as 0m");
             assertTrue(rows.get().values().stream().filter(m -> m > 0).count() >= truth.size() / 2,
                     "most simulated pods show non-zero CPU: " + rows.get());
+
+            // no kube-apiserver here, yet top node prints every simulated node with percentages of its allocatable
+            AtomicReference<Kubectl.Result> nodes = new AtomicReference<>();
+            await().atMost(FIRST_ROWS_DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                nodes.set(Kubectl.run(kubeconfig, tmp, "top", "node"));
+                return nodes.get().exitCode() == 0 && nodes.get().rows().size() == 1 + running.simulator().nodes().size();
+            });
+            for (List<String> row : nodes.get().rows().subList(1, nodes.get().rows().size())) {
+                assertEquals(5, row.size(), "name, CPU, CPU %, memory, memory %: " + nodes.get().stdout());
+                assertTrue(row.get(2).matches("\\d+%") && row.get(4).matches("\\d+%"), nodes.get().stdout());
+            }
+            // an empty result is reported as on a cluster, not as "Error from server (NotFound)"
+            Kubectl.Result empty = Kubectl.run(kubeconfig, tmp, "top", "pod", "-n", "nothing-here");
+            assertEquals(0, empty.exitCode(), empty.stderr());
+            assertEquals("No resources found in nothing-here namespace.", empty.stderr().trim());
+
             clusterId = running.clusterId();
             podMetricsEndOffset = endOffset(running.bootstrapServers(), "pod-metrics");
             assertTrue(podMetricsEndOffset >= truth.size(), "pod-metrics holds the published values");

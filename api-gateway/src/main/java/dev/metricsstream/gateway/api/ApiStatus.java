@@ -7,6 +7,7 @@ import java.io.IOException;
  * A {@code metav1.Status} failure as k8s.io/apimachinery's {@code errors.New*} functions build it, written with
  * the field order of the Go struct: kind, apiVersion, metadata, status, message, reason, details, code.
  *
+ * @param reason  null or empty for {@code StatusReasonUnknown} (a code without a metav1 reason, e.g. 414, 431)
  * @param details null when the Go helper leaves them out (BadRequest, InternalError without a resource)
  */
 public record ApiStatus(int code, String reason, String message, Details details) {
@@ -69,7 +70,9 @@ public record ApiStatus(int code, String reason, String message, Details details
         json.writeEndObject();
         json.writeStringField("status", "Failure");
         json.writeStringField("message", message);
-        json.writeStringField("reason", reason);
+        if (reason != null && !reason.isEmpty()) { // metav1.StatusReasonUnknown is "" and omitted
+            json.writeStringField("reason", reason);
+        }
         if (details != null) {
             json.writeObjectFieldStart("details");
             writeIfPresent(json, "name", details.name());

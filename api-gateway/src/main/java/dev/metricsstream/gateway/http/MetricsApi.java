@@ -3,6 +3,7 @@ package dev.metricsstream.gateway.http;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
+import dev.metricsstream.common.health.HealthCheck;
 import dev.metricsstream.gateway.api.ApiStatus;
 import dev.metricsstream.gateway.api.Discovery;
 import dev.metricsstream.gateway.api.MetricsJson;
@@ -33,6 +34,7 @@ public final class MetricsApi {
     private static final String JSON = "application/json";
 
     private final MetricsStoreReader store;
+    private final HealthCheck storeRestored;
     private final Clock clock;
     private final Freshness freshness;
     private final Discovery discovery;
@@ -40,9 +42,14 @@ public final class MetricsApi {
     /** The {@code kind} values of {@code stale_items_skipped_total}. */
     public static final java.util.List<String> STALE_KINDS = java.util.List.of("node", "pod");
 
-    public MetricsApi(MetricsStoreReader store, Clock clock, Freshness freshness, Discovery discovery,
-            PrometheusRegistry registry) {
+    /**
+     * @param storeRestored passes once the store holds everything that was published before the gateway started;
+     *                      until then the metrics routes answer 503 instead of an empty or partial list
+     */
+    public MetricsApi(MetricsStoreReader store, HealthCheck storeRestored, Clock clock, Freshness freshness,
+            Discovery discovery, PrometheusRegistry registry) {
         this.store = store;
+        this.storeRestored = storeRestored;
         this.clock = clock;
         this.freshness = freshness;
         this.discovery = discovery;
@@ -81,12 +88,32 @@ public final class MetricsApi {
         return version;
     }
 
+    /**
+     * The served version from the path, or null after answering: 404 for an unknown version, 503 while the store is
+     * not restored (a list would be empty or partial; an apiserver that is not ready answers 503 too). Discovery is
+     * served regardless, as the apiserver serves it before its storage is ready.
+     */
+    private String servedVersionWithData(Context ctx) {
+        String version = servedVersion(ctx);
+        if (version == null) {
+            return null;
+        }
+        HealthCheck.Result restored = storeRestored.check();
+        if (!restored.healthy()) {
+            ctx.header("Retry-After", "1");
+            StatusResponses.send(ctx, ApiStatus.serviceUnavailable(
+                    "the metrics store is not restored yet: " + restored.detail()));
+            return null;
+        }
+        return version;
+    }
+
     private static String apiVersion(String version) {
         return Discovery.GROUP + "/" + version;
     }
 
     private void getNode(Context ctx) throws IOException {
-        String version = servedVersion(ctx);
+        String version = servedVersionWithData(ctx);
         if (version == null || refuseWatch(ctx, ApiStatus.NODE_RESOURCE)) {
             return;
         }
@@ -110,7 +137,7 @@ public final class MetricsApi {
     }
 
     private void getPod(Context ctx) throws IOException {
-        String version = servedVersion(ctx);
+        String version = servedVersionWithData(ctx);
         if (version == null || refuseWatch(ctx, ApiStatus.POD_RESOURCE)) {
             return;
         }
@@ -135,7 +162,7 @@ public final class MetricsApi {
     }
 
     private void listNodes(Context ctx) throws IOException {
-        String version = servedVersion(ctx);
+        String version = servedVersionWithData(ctx);
         if (version == null || refuseWatch(ctx, ApiStatus.NODE_RESOURCE)) {
             return;
         }
@@ -158,7 +185,7 @@ public final class MetricsApi {
     }
 
     private void listPods(Context ctx, String pathNamespace) throws IOException {
-        String version = servedVersion(ctx);
+        String version = servedVersionWithData(ctx);
         if (version == null || refuseWatch(ctx, ApiStatus.POD_RESOURCE)) {
             return;
         }

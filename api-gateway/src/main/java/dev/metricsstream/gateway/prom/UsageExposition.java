@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -23,8 +24,12 @@ import java.util.function.Consumer;
  * see the measurements in the report.)
  *
  * <p>Label names are the ones kube-state-metrics and cAdvisor use ({@code node}, {@code namespace}, {@code pod},
- * {@code container}) so PromQL joins work. Each sample carries its kubelet sample time (windows: their end time).
- * Only what the API would serve is exposed: entries older than the staleness bound are left out.
+ * {@code container}) so PromQL joins work. Each usage sample carries its kubelet sample time. Window statistics carry
+ * no timestamp: a window closes once per window size (1 h), and a sample stamped with its end time would fall out of
+ * an instant query's 5-minute lookback minutes after it closed. Instead the latest closed window is exposed, stamped
+ * at scrape time, until the next one can have closed; its end time is the separate gauge
+ * {@code metrics_stream_*_window_end_timestamp_seconds} (same labels but {@code stat}). Only what the API would serve
+ * is exposed: entries older than the staleness bound are left out.
  */
 public final class UsageExposition {
     /** The two formats, negotiated from {@code Accept} as Prometheus servers send it. */
@@ -46,6 +51,9 @@ public final class UsageExposition {
             return accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : TEXT;
         }
     }
+
+    /** A sample without a timestamp: Prometheus stamps it with the scrape time. */
+    private static final long NO_TIMESTAMP = -1;
 
     private final MetricsStoreReader store;
     private final Freshness freshness;
@@ -140,10 +148,21 @@ public final class UsageExposition {
                 writeStat(sink, memory, window, "p95", Long.toString(window.getMemoryBytesP95()));
                 writeStat(sink, memory, window, "p99", Long.toString(window.getMemoryBytesP99()));
             });
+            String end = "metrics_stream_" + kind + "_window_end_timestamp_seconds";
+            sink.family(end, "End of the latest closed window of each size (Unix seconds): the time the window "
+                    + "statistics of the same labels describe");
+            forEachCurrentWindow(now, kind, window -> sink.sample(end, windowLabels(window, null),
+                    BigDecimal.valueOf(window.getWindowEndMillis(), 3).stripTrailingZeros().toPlainString(),
+                    NO_TIMESTAMP));
         }
     }
 
     private static void writeStat(Sink sink, String name, MetricsWindow window, String stat, String value) {
+        sink.sample(name, windowLabels(window, stat), value, NO_TIMESTAMP);
+    }
+
+    /** The window's entity labels and its size, then {@code stat} unless null. */
+    private static String[] windowLabels(MetricsWindow window, String stat) {
         String size = Durations.format(Duration.ofMillis(window.getWindowSizeMillis()));
         String[] labels;
         if (window.getEntityKind().name().equals("NODE")) {
@@ -156,7 +175,7 @@ public final class UsageExposition {
             String node = window.getNodeName() == null ? "" : window.getNodeName();
             labels = new String[] {"namespace", namespace, "pod", pod, "node", node, "window", size, "stat", stat};
         }
-        sink.sample(name, labels, value, window.getWindowEndMillis());
+        return stat == null ? Arrays.copyOf(labels, labels.length - 2) : labels;
     }
 
     private void forEachFreshNode(long now, Consumer<NodeMetrics> action) {
@@ -242,11 +261,14 @@ public final class UsageExposition {
                 escapeLabelValue(line, labels[i + 1]);
                 line.append('"');
             }
-            line.append("} ").append(value).append(' ');
-            if (format == Format.OPENMETRICS) {
-                line.append(BigDecimal.valueOf(timestampMillis, 3).toPlainString());
-            } else {
-                line.append(timestampMillis);
+            line.append("} ").append(value);
+            if (timestampMillis != NO_TIMESTAMP) {
+                line.append(' ');
+                if (format == Format.OPENMETRICS) {
+                    line.append(BigDecimal.valueOf(timestampMillis, 3).toPlainString());
+                } else {
+                    line.append(timestampMillis);
+                }
             }
             line.append('\n');
             try {

@@ -5,6 +5,7 @@ import static dev.metricsstream.gateway.support.Samples.node;
 import static dev.metricsstream.gateway.support.Samples.pod;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -33,6 +34,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -115,6 +118,30 @@ class GatewayKafkaIT {
             nodes.flush();
             podProducer.flush();
         }
+    }
+
+    @Test
+    void until_its_store_is_restored_the_api_answers_503_and_never_an_empty_or_partial_list(@TempDir Path dir)
+            throws Exception {
+        produce(200, System.currentTimeMillis() - 5_000);
+        startGateway(dir);
+
+        List<Integer> codesBeforeData = new ArrayList<>();
+        AtomicReference<HttpResponse<String>> first200 = new AtomicReference<>();
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(20)).until(() -> {
+            HttpResponse<String> answer = get("/apis/metrics.k8s.io/v1/pods");
+            if (answer.statusCode() == 200) {
+                first200.set(answer);
+                return true;
+            }
+            codesBeforeData.add(answer.statusCode());
+            JsonNode status = MAPPER.readTree(answer.body());
+            assertEquals("ServiceUnavailable", status.get("reason").asText(), answer.body());
+            return false;
+        });
+        assertFalse(codesBeforeData.isEmpty(), "the first request came before the store was restored");
+        assertEquals(Set.of(503), Set.copyOf(codesBeforeData));
+        assertEquals(201, names(first200.get().body()).size(), "the first list served is the whole list");
     }
 
     @Test

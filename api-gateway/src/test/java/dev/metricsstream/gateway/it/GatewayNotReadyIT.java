@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metricsstream.gateway.GatewayConfig;
 import dev.metricsstream.gateway.GatewayMain;
 import dev.metricsstream.gateway.support.TestGateway;
@@ -16,11 +18,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Without Kafka the gateway starts, answers probes, and says why it is not ready. */
+/** Without Kafka the gateway starts, answers probes, says why it is not ready, and serves no partial data. */
 class GatewayNotReadyIT {
 
     @Test
@@ -48,10 +51,28 @@ class GatewayNotReadyIT {
                     body -> body.contains("TimeoutException") || body.contains("Exception:"));
             assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/livez")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());
-            HttpResponse<String> nodes = http.send(HttpRequest.newBuilder(
-                    URI.create(base + "/apis/metrics.k8s.io/v1beta1/nodes")).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, nodes.statusCode());
-            assertTrue(nodes.body().contains("\"items\":[]"), nodes.body());
+            // not restored: the metrics API says so instead of answering an empty list; discovery is served
+            for (String version : List.of("v1beta1", "v1")) {
+                String api = base + "/apis/metrics.k8s.io/" + version;
+                for (String path : List.of("/nodes", "/nodes/node-1", "/pods", "/namespaces/default/pods",
+                        "/namespaces/default/pods/web-1")) {
+                    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(api + path)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertEquals(503, answer.statusCode(), path + ": " + answer.body());
+                    assertEquals("application/json", answer.headers().firstValue("Content-Type").orElse(""));
+                    JsonNode status = new ObjectMapper().readTree(answer.body());
+                    assertEquals("Status", status.get("kind").asText());
+                    assertEquals("Failure", status.get("status").asText());
+                    assertEquals("ServiceUnavailable", status.get("reason").asText());
+                    assertEquals(503, status.get("code").asInt());
+                    assertTrue(status.get("message").asText().startsWith("the metrics store is not restored yet"),
+                            answer.body());
+                }
+                assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(api)).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode(), "discovery of " + version);
+            }
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/apis")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
         }
     }
 }

@@ -8,14 +8,22 @@ import static dev.metricsstream.gateway.support.Samples.podWindow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.metricsstream.gateway.store.Freshness;
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
+import dev.metricsstream.gateway.support.Tools;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class UsageExpositionTest {
     private static final long NOW = 1_800_000_000_000L;
@@ -60,10 +68,96 @@ class UsageExpositionTest {
         assertFalse(text.contains("gone"), text);
         assertFalse(text.contains("stale"), text);
         assertFalse(text.contains("window=\"1h\""), text);
-        assertTrue(text.contains("metrics_stream_pod_window_cpu_usage_cores{namespace=\"shop\",pod=\"web-1\",node=\"n1\","
-                + "window=\"1m\",stat=\"p95\"} 0.45 " + (NOW - 30_000)), text);
-        assertTrue(text.contains("metrics_stream_node_window_memory_working_set_bytes{node=\"n1\",window=\"5m\",stat=\"p99\"} "
-                + "200000000 " + (NOW - 10_000)), text);
+        List<String> lines = text.lines().toList();
+        assertTrue(lines.contains("metrics_stream_pod_window_cpu_usage_cores{namespace=\"shop\",pod=\"web-1\",node=\"n1\","
+                + "window=\"1m\",stat=\"p95\"} 0.45"), text);
+        assertTrue(lines.contains("metrics_stream_node_window_memory_working_set_bytes{node=\"n1\",window=\"5m\",stat=\"p99\"} "
+                + "200000000"), text);
+    }
+
+    @Test
+    void window_statistics_carry_no_timestamp_and_their_end_time_is_a_gauge_of_its_own() throws Exception {
+        for (UsageExposition.Format format : UsageExposition.Format.values()) {
+            List<String> lines = write(format).lines().toList();
+
+            assertTrue(lines.contains("metrics_stream_pod_window_end_timestamp_seconds{namespace=\"shop\",pod=\"web-1\","
+                    + "node=\"n1\",window=\"1m\"} " + (NOW - 30_000) / 1000), lines.toString());
+            assertTrue(lines.contains("metrics_stream_node_window_end_timestamp_seconds{node=\"n1\",window=\"5m\"} "
+                    + (NOW - 10_000) / 1000), lines.toString());
+            assertTrue(lines.contains("# TYPE metrics_stream_node_window_end_timestamp_seconds gauge"));
+            for (String line : lines) {
+                if (line.startsWith("metrics_stream_") && line.contains("window=")) {
+                    assertEquals(2, line.substring(line.indexOf('}')).split(" ").length, "no timestamp: " + line);
+                }
+            }
+        }
+    }
+
+    /**
+     * Scrapes the exposition once a minute over the hour after a 1 h window closed, ingests each sample as Prometheus
+     * does (at its own timestamp, else at the scrape time; a repeated timestamp is dropped), and asks promtool what an
+     * ordinary instant query (5-minute lookback) returns at several minutes of that hour.
+     */
+    @Test
+    void an_instant_query_sees_the_latest_closed_hour_window_at_any_minute_of_the_hour(@TempDir Path dir)
+            throws Exception {
+        Path promtool = Tools.find("promtool");
+        assumeTrue(promtool != null, "promtool is not on PATH (Debian package 'prometheus'): the query check is skipped");
+        long closedMillis = 0; // promtool input series start at Unix time 0
+        InMemoryMetricsStore hourly = new InMemoryMetricsStore()
+                .putWindow(podWindow("shop", "web-1", "n1", 3_600_000, closedMillis));
+        String labels = "namespace=\"shop\",pod=\"web-1\",node=\"n1\",window=\"1h\"";
+        String stat = "metrics_stream_pod_window_cpu_usage_cores{" + labels + ",stat=\"p95\"}";
+        String end = "metrics_stream_pod_window_end_timestamp_seconds{" + labels + "}";
+        Map<String, TreeMap<Integer, String>> ingested = new LinkedHashMap<>();
+        for (int minute = 0; minute <= 60; minute++) {
+            long scrapeMillis = closedMillis + minute * 60_000L;
+            StringWriter out = new StringWriter();
+            new UsageExposition(hourly, new Freshness(Duration.ofSeconds(45))).write(out, UsageExposition.Format.TEXT,
+                    scrapeMillis);
+            if (minute == 0) {
+                Tools.Result check = Tools.run(List.of(promtool.toString(), "check", "metrics"), Map.of(),
+                        out.toString().getBytes(StandardCharsets.UTF_8), dir);
+                assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
+            }
+            for (String line : out.toString().lines().toList()) {
+                for (String series : List.of(stat, end)) {
+                    if (line.startsWith(series + " ")) {
+                        String[] parts = line.substring(series.length() + 1).split(" ");
+                        long sampleMillis = parts.length > 1 ? Long.parseLong(parts[1]) : scrapeMillis;
+                        int at = (int) ((sampleMillis - closedMillis) / 60_000);
+                        ingested.computeIfAbsent(series, s -> new TreeMap<>()).putIfAbsent(at, parts[0]);
+                    }
+                }
+            }
+        }
+        StringBuilder tests = new StringBuilder("evaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n");
+        for (Map.Entry<String, TreeMap<Integer, String>> series : ingested.entrySet()) {
+            StringBuilder values = new StringBuilder();
+            for (int minute = 0; minute <= 60; minute++) {
+                values.append(series.getValue().getOrDefault(minute, "_")).append(' ');
+            }
+            tests.append("      - series: '").append(series.getKey()).append("'\n        values: '")
+                    .append(values.toString().trim()).append("'\n");
+        }
+        tests.append("    promql_expr_test:\n");
+        for (int minute : new int[] {1, 7, 30, 59}) {
+            tests.append("      - expr: 'metrics_stream_pod_window_cpu_usage_cores{window=\"1h\",stat=\"p95\"}'\n")
+                    .append("        eval_time: ").append(minute).append("m\n")
+                    .append("        exp_samples:\n          - labels: '").append(stat).append("'\n")
+                    .append("            value: 0.45\n");
+            tests.append("      - expr: 'time() - metrics_stream_pod_window_end_timestamp_seconds{window=\"1h\"}'\n")
+                    .append("        eval_time: ").append(minute).append("m\n")
+                    .append("        exp_samples:\n          - labels: '{").append(labels).append("}'\n")
+                    .append("            value: ").append(minute * 60).append('\n');
+        }
+        Path file = dir.resolve("window-visibility-test.yaml");
+        Files.writeString(file, tests.toString());
+
+        Tools.Result result = Tools.run(List.of(promtool.toString(), "test", "rules", file.getFileName().toString()),
+                Map.of(), null, dir);
+
+        assertEquals(0, result.exitCode(), tests + "\n" + result.stdout() + result.stderr());
     }
 
     @Test
