@@ -279,12 +279,12 @@ public final class CollectorApp implements AutoCloseable {
         try {
             ClientBuilder builder = new ClientBuilder().setBasePath(config.apiserverUrl().toString())
                     .setReadTimeout(Duration.ZERO);
-            if (config.tokenFile() != null) {
-                builder.setAuthentication(new TokenFileAuthentication(config.tokenFile().toString()));
+            if (config.apiserverTokenFile() != null) {
+                builder.setAuthentication(new TokenFileAuthentication(config.apiserverTokenFile().toString()));
             }
             if ("https".equals(config.apiserverUrl().getScheme())) {
-                if (config.caFile() != null && Files.isReadable(config.caFile())) {
-                    builder.setCertificateAuthority(Files.readAllBytes(config.caFile()));
+                if (config.apiserverCaFile() != null && Files.isReadable(config.apiserverCaFile())) {
+                    builder.setCertificateAuthority(Files.readAllBytes(config.apiserverCaFile()));
                 } else {
                     builder.setVerifyingSsl(!config.insecureTls());
                 }
