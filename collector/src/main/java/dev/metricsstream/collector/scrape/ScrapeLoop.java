@@ -92,6 +92,7 @@ public final class ScrapeLoop implements AutoCloseable {
     private List<Future<?>> submitAll() {
         List<Future<?>> futures = new ArrayList<>();
         List<ScrapeTarget> current = targets.get();
+        metrics.targetsAre(current.stream().map(ScrapeTarget::nodeName).toList());
         long cycleStartNanos = System.nanoTime();
         AtomicInteger remaining = new AtomicInteger(current.size() + 1); // +1: released after submitting
         Runnable finishOne = () -> {
@@ -128,7 +129,7 @@ public final class ScrapeLoop implements AutoCloseable {
             sink.publish(scrape);
             long now = clock.millis();
             lastSuccessMillis.set(now);
-            metrics.scrapeSucceeded(seconds(startNanos), now);
+            metrics.scrapeSucceeded(target.nodeName(), seconds(startNanos), now);
         } catch (ScrapeException e) {
             metrics.scrapeFailed(seconds(startNanos), scraper.primarySourceName(), e.reason());
             LOG.atWarn().addKeyValue("node", target.nodeName()).addKeyValue("source", scraper.primarySourceName())
