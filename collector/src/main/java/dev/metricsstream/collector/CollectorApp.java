@@ -6,6 +6,7 @@ import dev.metricsstream.collector.metadata.ApiServerMetadataSource;
 import dev.metricsstream.collector.metadata.ClusterPodMetadataSource;
 import dev.metricsstream.collector.metadata.KubeletPodsMetadataSource;
 import dev.metricsstream.collector.metadata.MetadataSource;
+import dev.metricsstream.collector.ops.CollectorOpsServer;
 import dev.metricsstream.collector.pool.FixedTargetSource;
 import dev.metricsstream.collector.pool.NodeInformerTargetSource;
 import dev.metricsstream.collector.pool.PoolSettings.TargetMode;
@@ -22,7 +23,6 @@ import dev.metricsstream.collector.scrape.TargetSource;
 import dev.metricsstream.collector.scrape.TlsContexts;
 import dev.metricsstream.common.health.Health;
 import dev.metricsstream.common.health.HealthCheck;
-import dev.metricsstream.common.ops.OpsServer;
 import dev.metricsstream.common.ops.ProcessMetrics;
 import dev.metricsstream.schemas.Topic;
 import dev.metricsstream.schemas.Topics;
@@ -69,7 +69,7 @@ public final class CollectorApp implements AutoCloseable {
     private final BufferedPublisher publisher;
     private final ScrapeLoop loop;
     private final Health health;
-    private final OpsServer ops;
+    private final CollectorOpsServer ops;
     private final long createdMillis;
     private volatile boolean closed;
 
@@ -92,7 +92,7 @@ public final class CollectorApp implements AutoCloseable {
                 .addLiveness(HealthCheck.of("scrape-loop", this::loopTicking))
                 .addReadiness(HealthCheck.of("scrape-published", this::recentlyPublished));
         this.ops = config.opsPort() >= 0
-                ? OpsServer.start(config.opsHost(), config.opsPort(), registry, health) : null;
+                ? CollectorOpsServer.start(config.opsHost(), config.opsPort(), registry, health) : null;
     }
 
     /** Production wiring: JVM metrics, the ops port, a Kafka producer, the configured targets. */
@@ -163,7 +163,7 @@ public final class CollectorApp implements AutoCloseable {
         return targetSource.targets();
     }
 
-    /** Starts the scrape loop after a random offset within the first resolution. */
+    /** Starts the scrape loop: one scrape at once, then every resolution after a random offset (≤ 5 s). */
     public CollectorApp start() {
         return start(ScrapeLoop.randomStartOffset(config.resolution()));
     }

@@ -52,9 +52,15 @@ public final class ScrapeLoop implements AutoCloseable {
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemonThreads("scrape-ticker"));
     }
 
-    /** Starts ticking after {@code startOffset} (a random offset keeps a fleet from scraping in lock-step). */
+    /**
+     * Scrapes at once (the first data point should not wait), then ticks every resolution from
+     * {@code startOffset + resolution} on (a random offset keeps a fleet that started together from scraping in
+     * lock-step).
+     */
     public void start(Duration startOffset) {
-        ticker.scheduleAtFixedRate(this::tick, startOffset.toMillis(), resolution.toMillis(), TimeUnit.MILLISECONDS);
+        ticker.execute(this::tick);
+        ticker.scheduleAtFixedRate(this::tick, startOffset.plus(resolution).toMillis(), resolution.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** A random start offset within the first resolution (at most 5 s), as the DaemonSet uses. */
