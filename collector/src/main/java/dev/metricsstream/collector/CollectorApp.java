@@ -70,6 +70,7 @@ public final class CollectorApp implements AutoCloseable {
     private final ScrapeLoop loop;
     private final Health health;
     private final CollectorOpsServer ops;
+    private final KubeletHttp http;
     private final long createdMillis;
     private volatile boolean closed;
 
@@ -80,7 +81,7 @@ public final class CollectorApp implements AutoCloseable {
         this.clock = clock;
         this.createdMillis = clock.millis();
         CollectorMetrics metrics = new CollectorMetrics(registry);
-        KubeletHttp http = new KubeletHttp(sslContext(config), new BearerToken(config.tokenFile()),
+        this.http = new KubeletHttp(sslContext(config), new BearerToken(config.tokenFile()),
                 config.scrapeTimeout(), config.maxResponseBytes());
         this.metadata = metadataSource(config, http, targetSource);
         this.publisher = new BufferedPublisher(producer, topicName, config.bufferScrapes(),
@@ -232,6 +233,7 @@ public final class CollectorApp implements AutoCloseable {
         publisher.close(left.isNegative() ? Duration.ofSeconds(1) : left);
         metadata.close();
         targetSource.close();
+        http.close();
         if (ops != null) {
             ops.close();
         }

@@ -74,7 +74,11 @@ final class CollectorMeasurement implements AutoCloseable {
 
     /** Records published so far (reads what has arrived). */
     long records() {
-        records += consumer.poll(Duration.ofMillis(100)).count();
+        int polled;
+        do { // drain what has arrived, not just one poll's worth
+            polled = consumer.poll(Duration.ofMillis(100)).count();
+            records += polled;
+        } while (polled > 0);
         return records;
     }
 
@@ -122,6 +126,10 @@ final class CollectorMeasurement implements AutoCloseable {
         Matcher used = HEAP_USED.matcher(heap == null ? "" : heap);
         out.put("heapUsedAtEndBytes", used.find() ? Long.parseLong(used.group(1)) * 1024 : null);
         out.put("gcHeapInfo", heap);
+        String histogram = jcmd("GC.class_histogram");
+        if (histogram != null) { // the top of the live set (a full GC first), e.g. to see what fills the heap
+            out.put("classHistogramTop", histogram.lines().limit(25).toList());
+        }
         String nmt = jcmd("VM.native_memory", "summary");
         if (nmt != null && nmt.contains("Total:")) {
             out.put("nativeMemoryCommittedKiB", nmtCommitted(nmt));
