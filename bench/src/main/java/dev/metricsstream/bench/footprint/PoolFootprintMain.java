@@ -36,9 +36,8 @@ import org.apache.kafka.clients.admin.Admin;
  */
 public final class PoolFootprintMain {
     /** collector/README.md, "Pool mode": a pool replica's JVM options. */
-    static final List<String> POOL_JVM_OPTIONS = List.of("-Xmx256m", "-Xms64m", "-XX:+UseSerialGC",
-            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:TieredStopAtLevel=1", "-Xss256k",
-            "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=32m");
+    static final List<String> POOL_JVM_OPTIONS = List.of("-Xmx192m", "-Xms64m", "-XX:+UseSerialGC", "-Xss256k",
+            "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=48m", "-XX:CICompilerCount=2");
 
     private PoolFootprintMain() {
     }
