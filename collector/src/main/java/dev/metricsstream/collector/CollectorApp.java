@@ -6,6 +6,7 @@ import dev.metricsstream.collector.metadata.ApiServerMetadataSource;
 import dev.metricsstream.collector.metadata.ClusterPodMetadataSource;
 import dev.metricsstream.collector.metadata.KubeletPodsMetadataSource;
 import dev.metricsstream.collector.metadata.MetadataSource;
+import dev.metricsstream.collector.ops.CollectorOpsServer;
 import dev.metricsstream.collector.pool.FixedTargetSource;
 import dev.metricsstream.collector.pool.NodeInformerTargetSource;
 import dev.metricsstream.collector.pool.PoolSettings.TargetMode;
@@ -22,7 +23,6 @@ import dev.metricsstream.collector.scrape.TargetSource;
 import dev.metricsstream.collector.scrape.TlsContexts;
 import dev.metricsstream.common.health.Health;
 import dev.metricsstream.common.health.HealthCheck;
-import dev.metricsstream.common.ops.OpsServer;
 import dev.metricsstream.common.ops.ProcessMetrics;
 import dev.metricsstream.schemas.Topic;
 import dev.metricsstream.schemas.Topics;
@@ -69,7 +69,8 @@ public final class CollectorApp implements AutoCloseable {
     private final BufferedPublisher publisher;
     private final ScrapeLoop loop;
     private final Health health;
-    private final OpsServer ops;
+    private final CollectorOpsServer ops;
+    private final KubeletHttp http;
     private final CollectorMetrics metrics;
     private final long createdMillis;
     private volatile boolean closed;
@@ -81,7 +82,7 @@ public final class CollectorApp implements AutoCloseable {
         this.clock = clock;
         this.createdMillis = clock.millis();
         this.metrics = new CollectorMetrics(registry);
-        KubeletHttp http = new KubeletHttp(sslContext(config), new BearerToken(config.tokenFile()),
+        this.http = new KubeletHttp(sslContext(config), new BearerToken(config.tokenFile()),
                 config.scrapeTimeout(), config.maxResponseBytes());
         this.metadata = metadataSource(config, http, targetSource);
         this.publisher = new BufferedPublisher(producer, topicName, config.bufferScrapes(),
@@ -95,7 +96,7 @@ public final class CollectorApp implements AutoCloseable {
                 .addLiveness(HealthCheck.of("scrape-loop", this::loopTicking))
                 .addReadiness(HealthCheck.of("scrape-published", this::recentlyPublished));
         this.ops = config.opsPort() >= 0
-                ? OpsServer.start(config.opsHost(), config.opsPort(), registry, health) : null;
+                ? CollectorOpsServer.start(config.opsHost(), config.opsPort(), registry, health) : null;
     }
 
     /** Production wiring: JVM metrics, the ops port, a Kafka producer, the configured targets. */
@@ -171,7 +172,7 @@ public final class CollectorApp implements AutoCloseable {
         return targetSource.targets();
     }
 
-    /** Starts the scrape loop after a random offset within the first resolution. */
+    /** Starts the scrape loop: one scrape at once, then every resolution after a random offset (≤ 5 s). */
     public CollectorApp start() {
         return start(ScrapeLoop.randomStartOffset(config.resolution()));
     }
@@ -240,6 +241,7 @@ public final class CollectorApp implements AutoCloseable {
         publisher.close(left.isNegative() ? Duration.ofSeconds(1) : left);
         metadata.close();
         targetSource.close();
+        http.close();
         if (ops != null) {
             ops.close();
         }
@@ -287,12 +289,12 @@ public final class CollectorApp implements AutoCloseable {
         try {
             ClientBuilder builder = new ClientBuilder().setBasePath(config.apiserverUrl().toString())
                     .setReadTimeout(Duration.ZERO);
-            if (config.tokenFile() != null) {
-                builder.setAuthentication(new TokenFileAuthentication(config.tokenFile().toString()));
+            if (config.apiserverTokenFile() != null) {
+                builder.setAuthentication(new TokenFileAuthentication(config.apiserverTokenFile().toString()));
             }
             if ("https".equals(config.apiserverUrl().getScheme())) {
-                if (config.caFile() != null && Files.isReadable(config.caFile())) {
-                    builder.setCertificateAuthority(Files.readAllBytes(config.caFile()));
+                if (config.apiserverCaFile() != null && Files.isReadable(config.apiserverCaFile())) {
+                    builder.setCertificateAuthority(Files.readAllBytes(config.apiserverCaFile()));
                 } else {
                     builder.setVerifyingSsl(!config.insecureTls());
                 }

@@ -28,6 +28,11 @@ import java.util.TreeMap;
  * @param kafka producer settings passed through from {@code KAFKA_*} ({@code KAFKA_BOOTSTRAP_SERVERS} →
  *     {@code bootstrap.servers})
  * @param pool target source, shard and node addressing (pool mode, see docs/pool-mode.md)
+ * @param caFile CA bundle for the kubelet's serving certificate ({@code KUBELET_CA_FILE})
+ * @param tokenFile bearer token for the kubelet ({@code KUBELET_TOKEN_FILE}, else {@code TOKEN_FILE}), or null
+ * @param apiserverCaFile CA bundle for the apiserver ({@code APISERVER_CA_FILE}, else the kubelet's)
+ * @param apiserverTokenFile bearer token for the apiserver ({@code APISERVER_TOKEN_FILE}, else {@code TOKEN_FILE}),
+ *     or null
  */
 public record CollectorConfig(
         List<ScrapeTarget> targets,
@@ -48,7 +53,9 @@ public record CollectorConfig(
         String opsHost,
         int opsPort,
         Duration shutdownTimeout,
-        PoolSettings pool) {
+        PoolSettings pool,
+        Path apiserverCaFile,
+        Path apiserverTokenFile) {
 
     public static final String SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount/";
     public static final Duration MIN_RESOLUTION = Duration.ofSeconds(10);
@@ -89,7 +96,13 @@ public record CollectorConfig(
             r.check(false, "KUBELET_CA_FILE " + caFile + " is not readable (the kubelet's serving certificate is "
                     + "verified against it; KUBELET_INSECURE_TLS=true skips verification)");
         }
-        Path tokenFile = tokenFile(r);
+        Path sharedToken = tokenFile(r, "TOKEN_FILE", defaultToken());
+        Path tokenFile = tokenFile(r, "KUBELET_TOKEN_FILE", sharedToken);
+        Path apiserverToken = tokenFile(r, "APISERVER_TOKEN_FILE", sharedToken);
+        Path apiserverCa = r.path("APISERVER_CA_FILE", caFile == null ? null : caFile.toString());
+        if (r.string("APISERVER_CA_FILE", null) != null && apiserverCa != null) {
+            r.check(Files.isReadable(apiserverCa), "APISERVER_CA_FILE " + apiserverCa + " is not readable");
+        }
         long maxBytes = r.number("MAX_RESPONSE_BYTES", 32L * 1024 * 1024, 64 * 1024, 1024L * 1024 * 1024);
         MetadataMode metadata = r.enumValue("METADATA_SOURCE", MetadataMode.class, MetadataMode.APISERVER);
         URI apiserver = apiserverUrl(r, metadata);
@@ -108,7 +121,8 @@ public record CollectorConfig(
                 Duration.ofMinutes(5));
         r.finish();
         return new CollectorConfig(targets, sources, resolution, timeout, concurrency, caFile, insecure, tokenFile,
-                maxBytes, metadata, apiserver, nodeRefresh, buffer, kafka, prefix, opsHost, opsPort, shutdown, pool);
+                maxBytes, metadata, apiserver, nodeRefresh, buffer, kafka, prefix, opsHost, opsPort, shutdown, pool,
+                apiserverCa, apiserverToken);
     }
 
     private static PoolSettings poolSettings(EnvReader r) {
@@ -181,17 +195,22 @@ public record CollectorConfig(
         return ip.contains(":") ? "[" + ip + "]" : ip; // IPv6 literal
     }
 
-    private static Path tokenFile(EnvReader r) {
-        String value = r.string("TOKEN_FILE", null);
+    private static Path defaultToken() {
+        Path fallback = Path.of(SERVICE_ACCOUNT_DIR + "token");
+        return Files.exists(fallback) ? fallback : null;
+    }
+
+    /** A token file variable: unset → {@code fallback}, {@code none} → no token, else a readable file. */
+    private static Path tokenFile(EnvReader r, String key, Path fallback) {
+        String value = r.string(key, null);
         if (value == null) {
-            Path fallback = Path.of(SERVICE_ACCOUNT_DIR + "token");
-            return Files.exists(fallback) ? fallback : null;
+            return fallback;
         }
         if (value.toLowerCase(Locale.ROOT).equals("none")) {
             return null;
         }
         Path path = Path.of(value);
-        r.check(Files.isReadable(path), "TOKEN_FILE " + path + " is not readable");
+        r.check(Files.isReadable(path), key + " " + path + " is not readable");
         return path;
     }
 
@@ -222,8 +241,10 @@ public record CollectorConfig(
         shown.put("resolution", resolution);
         shown.put("scrapeTimeout", scrapeTimeout);
         shown.put("scrapeConcurrency", scrapeConcurrency);
-        shown.put("caFile", insecureTls ? "(not verified)" : caFile);
-        shown.put("tokenFile", tokenFile);
+        shown.put("kubeletCaFile", insecureTls ? "(not verified)" : caFile);
+        shown.put("kubeletTokenFile", tokenFile);
+        shown.put("apiserverCaFile", apiserverCaFile);
+        shown.put("apiserverTokenFile", apiserverTokenFile);
         shown.put("maxResponseBytes", maxResponseBytes);
         shown.put("metadata", metadataMode);
         shown.put("bufferScrapes", bufferScrapes);

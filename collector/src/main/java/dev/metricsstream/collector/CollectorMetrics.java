@@ -3,11 +3,16 @@ package dev.metricsstream.collector;
 import dev.metricsstream.collector.parse.ParseProblems;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.util.List;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The collector's own Prometheus metrics. One instance per process (or per test).
@@ -51,6 +56,8 @@ public final class CollectorMetrics {
     private final Gauge lastSuccess;
     private final Gauge cycleDuration;
     private final Gauge targets;
+    /** Per target node: wall-clock millis of its last successful scrape, 0 while it has had none. */
+    private final Map<String, Long> targetLastSuccessMillis = new ConcurrentHashMap<>();
 
     public CollectorMetrics(PrometheusRegistry registry) {
         scrapeDuration = Histogram.builder().name("collector_scrape_duration_seconds")
@@ -84,6 +91,14 @@ public final class CollectorMetrics {
         SCRAPE_RESULTS.forEach(result -> scrapes.initLabelValues(result));
         LOOP_ERROR_REASONS.forEach(reason -> scrapeErrors.initLabelValues(LOOP_SOURCE, reason));
         METADATA_ERROR_REASONS.forEach(reason -> metadataErrors.initLabelValues(reason));
+        // collected at exposition time from the map: one series per current target, none for nodes that left
+        GaugeWithCallback.builder().name("collector_target_last_successful_scrape_timestamp_seconds")
+                .help("Unix time of the last successful scrape of each kubelet this collector scrapes (0 = none "
+                        + "yet); one series per node of its share, removed when the node leaves it")
+                .labelNames("node")
+                .callback(callback -> targetLastSuccessMillis.forEach(
+                        (node, millis) -> callback.call(millis / 1000.0, node)))
+                .register(registry);
     }
 
     /** Starts the per-source counters of these kubelet sources (their {@code name()}s) at 0. */
@@ -110,15 +125,29 @@ public final class CollectorMetrics {
         return List.copyOf(all);
     }
 
+    /**
+     * The targets of this tick: nodes new to the share get a series (0 until their first success), nodes that left
+     * it lose theirs, so the per-node series stay bounded by the share.
+     */
+    public void targetsAre(Collection<String> nodeNames) {
+        Set<String> current = new HashSet<>(nodeNames);
+        targetLastSuccessMillis.keySet().retainAll(current);
+        for (String node : current) {
+            targetLastSuccessMillis.putIfAbsent(node, 0L);
+        }
+    }
+
     public void cycleFinished(double seconds, int targetCount) {
         cycleDuration.set(seconds);
         targets.set(targetCount);
     }
 
-    public void scrapeSucceeded(double seconds, long nowMillis) {
+    public void scrapeSucceeded(String nodeName, double seconds, long nowMillis) {
         scrapeDuration.observe(seconds);
         scrapes.labelValues("success").inc();
         lastSuccess.set(nowMillis / 1000.0);
+        // only for nodes still in the share (a scrape finishing after its node left must not bring it back)
+        targetLastSuccessMillis.computeIfPresent(nodeName, (node, before) -> Math.max(before, nowMillis));
     }
 
     public void scrapeFailed(double seconds, String source, String reason) {

@@ -111,4 +111,41 @@ class CollectorConfigTest {
         assertFalse(printed.contains("s3cr3t"), printed);
         assertTrue(printed.contains("sasl.jaas.config=[hidden]"), printed);
     }
+
+    @Test
+    void kubelet_and_apiserver_credentials_default_to_the_shared_token_and_the_kubelet_ca() throws Exception {
+        Map<String, String> env = minimal();
+        Path token = Files.writeString(dir.resolve("token"), "t");
+        env.put("TOKEN_FILE", token.toString());
+
+        CollectorConfig config = CollectorConfig.from(env);
+
+        assertEquals(token, config.tokenFile());
+        assertEquals(token, config.apiserverTokenFile());
+        assertEquals(config.caFile(), config.apiserverCaFile());
+    }
+
+    @Test
+    void kubelet_and_apiserver_credentials_can_be_set_apart_and_unreadable_files_are_reported_together()
+            throws Exception {
+        Map<String, String> env = minimal();
+        Path kubeletToken = Files.writeString(dir.resolve("kubelet-token"), "k");
+        Path apiCa = Files.writeString(dir.resolve("api-ca.crt"), "not checked here");
+        env.put("TOKEN_FILE", "none");
+        env.put("KUBELET_TOKEN_FILE", kubeletToken.toString());
+        env.put("APISERVER_CA_FILE", apiCa.toString());
+
+        CollectorConfig config = CollectorConfig.from(env);
+
+        assertEquals(kubeletToken, config.tokenFile());
+        assertNull(config.apiserverTokenFile(), "APISERVER_TOKEN_FILE falls back to TOKEN_FILE=none");
+        assertEquals(apiCa, config.apiserverCaFile());
+        assertEquals(dir.resolve("ca.crt"), config.caFile());
+
+        env.put("APISERVER_TOKEN_FILE", "/nonexistent/token");
+        env.put("APISERVER_CA_FILE", "/nonexistent/ca.crt");
+        ConfigException e = assertThrows(ConfigException.class, () -> CollectorConfig.from(env));
+        assertTrue(e.getMessage().contains("APISERVER_TOKEN_FILE /nonexistent/token is not readable"), e.getMessage());
+        assertTrue(e.getMessage().contains("APISERVER_CA_FILE /nonexistent/ca.crt is not readable"), e.getMessage());
+    }
 }

@@ -241,6 +241,8 @@ public final class Standalone implements AutoCloseable {
         double failures = metrics.scrapeCount("failure");
         return metrics.scrapeCount("success") == 0 && failures >= collector.targets().size() && failures > 0
                 && metrics.scrapeErrorCount("tls") >= failures;
+    }
+
     /**
      * Capacity and allocatable of a simulated node, as its Node object would carry them; unknown for real kubelets
      * (their endpoints do not serve them), where {@code kubectl top node} then prints no percentages.

@@ -34,11 +34,12 @@ import org.apache.kafka.clients.admin.Admin;
 /**
  * The collector's footprint under the DaemonSet's JVM options (collector/README.md): the real {@code CollectorMain}
  * in its own JVM scrapes a simulated 110-pod kubelet (HTTPS, bearer token, {@code /pods} metadata) and publishes to
- * a broker in a third process. Reports start time (launch → first scrape acknowledged by Kafka), RSS (peak and
- * average), heap used (from the collector's own /metrics), CPU per scrape. Adapted from the collector's test-side
- * {@code FootprintHarness}, which starts only the counterpart and leaves the measuring to the operator.
+ * a broker in a third process. Measured like production sees it ({@link CollectorMeasurement}): nothing reads the
+ * collector's ports while it is measured; CPU and RSS come from /proc, scrapes from the records in Kafka, heap and
+ * native memory from {@code jcmd} at the end. Reports the first scrape after launch (the record's Kafka timestamp).
  * <p>{@code java -cp ... dev.metricsstream.bench.footprint.CollectorFootprintMain [--pods 110] [--resolution 15s]
- * [--duration 3m] [--source metrics-resource] [--results bench/results]}
+ * [--duration 3m] [--source metrics-resource] [--results bench/results] [--nmt] [--jfr file.jfr]
+ * [--java-home /usr/lib/jvm/...] [--jvm-options "-Xmx.. -XX:.."] [--malloc-arena-max 2] [--tag name]}
  */
 public final class CollectorFootprintMain {
     /** collector/README.md, "JVM options for the DaemonSet". */
@@ -50,16 +51,16 @@ public final class CollectorFootprintMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            flags.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> flags = CollectorMeasurement.flags(args);
         int pods = Integer.parseInt(flags.getOrDefault("pods", "110"));
         Duration resolution = Durations.parse(flags.getOrDefault("resolution", "15s"));
         Duration duration = Durations.parse(flags.getOrDefault("duration", "3m"));
         String source = flags.getOrDefault("source", "metrics-resource");
         Path results = Path.of(flags.getOrDefault("results", "bench/results"));
+        String tag = flags.getOrDefault("tag", "");
         Path dir = Files.createTempDirectory("metrics-stream-footprint-");
+        Path javaHome = CollectorMeasurement.javaHome(flags);
+        List<String> jvmOptions = CollectorMeasurement.jvmOptions(flags, DAEMONSET_JVM_OPTIONS, dir);
         List<JavaProcess> processes = new ArrayList<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> processes.forEach(JavaProcess::close)));
         CompletableFuture<String> ready = new CompletableFuture<>();
@@ -71,6 +72,7 @@ public final class CollectorFootprintMain {
                 });
         processes.add(broker);
         String bootstrap = ready.get(120, TimeUnit.SECONDS);
+        String topic = Topics.defaults().kubeletScrapes().name();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
              KubeletSimulator sim = KubeletSimulator.builder().nodes(1).podsPerNode(pods).token("footprint")
                      .build().start()) {
@@ -94,102 +96,49 @@ public final class CollectorFootprintMain {
             env.put("OPS_HOST", "127.0.0.1");
             env.put("OPS_PORT", Integer.toString(opsPort));
             env.put("LOG_FORMAT", "text");
-            env.put("MALLOC_ARENA_MAX", "2");
-            JavaProcess collector = JavaProcess.start("collector", "dev.metricsstream.collector.CollectorMain",
-                    DAEMONSET_JVM_OPTIONS, env, dir.resolve("collector.log"), null);
+            env.put("MALLOC_ARENA_MAX", flags.getOrDefault("malloc-arena-max", "2"));
+            JavaProcess collector = JavaProcess.start(javaHome, CollectorMeasurement.collectorClasspath(flags),
+                    "collector", "dev.metricsstream.collector.CollectorMain", jvmOptions, env, dir.resolve("collector.log"), null);
             processes.add(collector);
-            HttpClient http = HttpClient.newHttpClient();
-            String metricsUrl = "http://127.0.0.1:" + opsPort + "/metrics";
-            long opsUpMillis = -1;
-            long firstPublishMillis = -1;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (firstPublishMillis < 0 && System.nanoTime() < deadline && collector.isAlive()) {
-                String metrics = fetch(http, metricsUrl);
-                if (metrics != null && opsUpMillis < 0) {
-                    opsUpMillis = JavaProcess.since(collector.startNanos()).toMillis();
+            try (CollectorMeasurement measurement = new CollectorMeasurement(collector, javaHome, bootstrap, topic)) {
+                long firstPublishMillis = measurement.awaitFirstRecordMillis(Duration.ofSeconds(120));
+                if (firstPublishMillis < 0) {
+                    throw new IllegalStateException("the collector published nothing within 120 s; see " + dir);
                 }
-                if (metrics != null && sum(metrics, "collector_records_sent_total", null) >= 1) {
-                    firstPublishMillis = JavaProcess.since(collector.startNanos()).toMillis();
-                }
-                Thread.sleep(20);
+                System.out.printf(Locale.ROOT, "collector pid %d (%s): first scrape in Kafka %d ms after launch;"
+                        + " settling 30 s, then measuring for %d s%n", collector.pid(), javaHome,
+                        firstPublishMillis, duration.toSeconds());
+                CollectorMeasurement.sleep(30_000); // past start-up compilation: steady state only
+                Map<String, Object> measured = measurement.measure(duration);
+                // the collector's own view, read ONCE after the CPU figure was taken (not during the measurement)
+                String endMetrics = fetch(HttpClient.newHttpClient(), "http://127.0.0.1:" + opsPort + "/metrics");
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("scenario", "collector-footprint" + (tag.isEmpty() ? "" : "-" + tag));
+                result.put("machine", Machine.describe());
+                result.put("javaHome", javaHome.toString());
+                result.put("jvmOptions", jvmOptions);
+                result.put("env", Map.of("MALLOC_ARENA_MAX", env.get("MALLOC_ARENA_MAX"), "KUBELET_SOURCE", source,
+                        "METADATA_SOURCE", "kubelet"));
+                result.put("pods", pods);
+                result.put("resolutionSeconds", resolution.toSeconds());
+                result.put("firstScrapePublishedMillis", firstPublishMillis);
+                result.putAll(measured);
+                double durationSum = sum(endMetrics, "collector_scrape_duration_seconds_sum", null);
+                double durationCount = sum(endMetrics, "collector_scrape_duration_seconds_count", null);
+                result.put("scrapeDurationAverageMillis", durationCount > 0 ? durationSum * 1000 / durationCount
+                        : null);
+                result.put("scrapesFailed", sum(endMetrics, "collector_scrapes_total", "result=\"failure\""));
+                Files.createDirectories(results);
+                Path out = results.resolve(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
+                        .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + result.get("scenario") + ".json");
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
+                System.out.printf(Locale.ROOT, "%nfirst scrape %d ms | RSS avg %.1f MiB, peak %.1f MiB | CPU %.2f ms"
+                        + " per scrape (%.2f millicores) | %s scrapes | threads %s | NMT %s%nresult: %s%n",
+                        firstPublishMillis, (Double) measured.get("rssAverageMiB"),
+                        (Double) measured.get("rssPeakSinceLaunchMiB"), measured.get("cpuMillisPerScrape"),
+                        (Double) measured.get("cpuCoresAverage") * 1000, measured.get("scrapesPublished"),
+                        measured.get("threads"), measured.get("nativeMemoryCommittedKiB"), out);
             }
-            if (firstPublishMillis < 0) {
-                throw new IllegalStateException("the collector published nothing within 120 s; see " + dir);
-            }
-            System.out.printf(Locale.ROOT, "collector pid %d: ops port up after %d ms, first scrape published after"
-                    + " %d ms; measuring for %d s%n", collector.pid(), opsUpMillis, firstPublishMillis,
-                    duration.toSeconds());
-            ProcStats start = collector.sample();
-            String startMetrics = fetch(http, metricsUrl);
-            double scrapesAtStart = sum(startMetrics, "collector_scrapes_total", null);
-            long end = System.nanoTime() + duration.toNanos();
-            double rssSum = 0;
-            long rssSamples = 0;
-            double heapMax = 0;
-            double heapSum = 0;
-            long heapSamples = 0;
-            double committedMax = 0;
-            int tick = 0;
-            while (System.nanoTime() < end) {
-                Thread.sleep(1_000);
-                ProcStats s = collector.sample();
-                rssSum += s.rssBytes();
-                rssSamples++;
-                String metrics = fetch(http, metricsUrl);
-                if (metrics != null) {
-                    double heap = sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"");
-                    heapMax = Math.max(heapMax, heap);
-                    heapSum += heap;
-                    heapSamples++;
-                    committedMax = Math.max(committedMax, sum(metrics, "jvm_memory_committed_bytes",
-                            "area=\"heap\""));
-                }
-                if (++tick % 15 == 0) {
-                    System.out.printf(Locale.ROOT, "%4d s  RSS %.1f MB (peak %.1f)  heap used %.1f MB  load %s%n",
-                            tick, s.rssBytes() / 1e6, s.peakRssBytes() / 1e6, heapSum / Math.max(1, heapSamples)
-                                    / 1e6, Machine.loadAverage());
-                }
-            }
-            ProcStats stop = collector.sample();
-            String endMetrics = fetch(http, metricsUrl);
-            double scrapes = sum(endMetrics, "collector_scrapes_total", null) - scrapesAtStart;
-            double cpuSeconds = (stop.cpuNanos() - start.cpuNanos()) / 1e9;
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("scenario", "collector-footprint");
-            result.put("machine", Machine.describe());
-            result.put("jvmOptions", DAEMONSET_JVM_OPTIONS);
-            result.put("env", Map.of("MALLOC_ARENA_MAX", "2", "KUBELET_SOURCE", source, "METADATA_SOURCE", "kubelet"));
-            result.put("pods", pods);
-            result.put("resolutionSeconds", resolution.toSeconds());
-            result.put("measuredSeconds", duration.toSeconds());
-            result.put("opsPortUpMillis", opsUpMillis);
-            result.put("firstScrapePublishedMillis", firstPublishMillis);
-            result.put("scrapes", scrapes);
-            result.put("scrapesSucceeded", sum(endMetrics, "collector_scrapes_total", "result=\"success\"")
-                    - sum(startMetrics, "collector_scrapes_total", "result=\"success\""));
-            result.put("recordsSent", sum(endMetrics, "collector_records_sent_total", null));
-            result.put("cpuSecondsMeasured", cpuSeconds);
-            result.put("cpuMillisPerScrape", scrapes > 0 ? cpuSeconds * 1000 / scrapes : null);
-            result.put("cpuMillicoresAverage", cpuSeconds * 1000 / duration.toSeconds());
-            result.put("cpuSecondsIncludingStartup", stop.cpuNanos() / 1e9);
-            result.put("rssPeakBytes", stop.peakRssBytes());
-            result.put("rssAverageBytes", rssSamples == 0 ? null : rssSum / rssSamples);
-            result.put("rssAtEndBytes", stop.rssBytes());
-            result.put("heapUsedMaxBytes", heapMax);
-            result.put("heapUsedAverageBytes", heapSamples == 0 ? null : heapSum / heapSamples);
-            result.put("heapCommittedMaxBytes", committedMax);
-            double durationSum = sum(endMetrics, "collector_scrape_duration_seconds_sum", null);
-            double durationCount = sum(endMetrics, "collector_scrape_duration_seconds_count", null);
-            result.put("scrapeDurationAverageMillis", durationCount > 0 ? durationSum * 1000 / durationCount : null);
-            Files.createDirectories(results);
-            Path out = results.resolve(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
-                    .withZone(ZoneOffset.UTC).format(Instant.now()) + "-collector-footprint.json");
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
-            System.out.printf(Locale.ROOT, "%nstart %d ms | RSS peak %.1f MB avg %.1f MB | heap used max %.1f MB |"
-                    + " CPU %.1f ms per scrape (%.2f millicores) | %d scrapes%nresult: %s%n", firstPublishMillis,
-                    stop.peakRssBytes() / 1e6, rssSum / Math.max(1, rssSamples) / 1e6, heapMax / 1e6,
-                    scrapes > 0 ? cpuSeconds * 1000 / scrapes : Double.NaN, cpuSeconds * 1000 / duration.toSeconds(),
-                    (long) scrapes, out);
         } finally {
             for (int i = processes.size() - 1; i >= 0; i--) {
                 processes.get(i).close();

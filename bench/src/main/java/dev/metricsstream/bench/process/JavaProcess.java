@@ -34,11 +34,26 @@ public final class JavaProcess implements AutoCloseable {
 
     public static JavaProcess start(String name, String mainClass, List<String> jvmOptions, Map<String, String> env,
             Path logFile, Consumer<String> lineListener) throws IOException {
+        return start(Path.of(System.getProperty("java.home")), name, mainClass, jvmOptions, env, logFile,
+                lineListener);
+    }
+
+    /** As above with another JDK/JRE ({@code javaHome}/bin/java), e.g. to compare runtimes. */
+    public static JavaProcess start(Path javaHome, String name, String mainClass, List<String> jvmOptions,
+            Map<String, String> env, Path logFile, Consumer<String> lineListener) throws IOException {
+        return start(javaHome, System.getProperty("java.class.path"), name, mainClass, jvmOptions, env, logFile,
+                lineListener);
+    }
+
+    /** As above with the child's own classpath (e.g. only a service's runtime dependencies, as in its image). */
+    public static JavaProcess start(Path javaHome, String classpath, String name, String mainClass,
+            List<String> jvmOptions, Map<String, String> env, Path logFile, Consumer<String> lineListener)
+            throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaHome.resolve("bin").resolve("java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classpath);
         command.add(mainClass);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);

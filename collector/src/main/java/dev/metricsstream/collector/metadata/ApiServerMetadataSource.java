@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pod and node metadata from the apiserver with client-java: an informer (list + watch, relist on 410 Gone) on the
- * pods of this node only ({@code fieldSelector=spec.nodeName=<node>}) — no cluster-wide pod informer — and a
+ * pods of this node only ({@code fieldSelector=spec.nodeName=<node>}) — no cluster-wide pod informer; pods cut
+ * down and bookmarks understood by {@link SlimListerWatcher} — and a
  * periodic GET of the own Node for its labels, capacity and allocatable.
  */
 public final class ApiServerMetadataSource implements MetadataSource {
@@ -46,17 +47,12 @@ public final class ApiServerMetadataSource implements MetadataSource {
         this.nodeName = nodeName;
         this.api = new CoreV1Api(client);
         this.factory = new SharedInformerFactory(client);
-        String selector = "spec.nodeName=" + nodeName;
-        this.pods = factory.sharedIndexInformerFor(params -> api.listPodForAllNamespaces()
-                        .fieldSelector(selector)
-                        .resourceVersion(params.resourceVersion)
-                        .watch(params.watch)
-                        .timeoutSeconds(params.timeoutSeconds)
-                        .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
-                        .buildCall(null),
-                V1Pod.class, V1PodList.class, 0L,
+        SlimListerWatcher<V1Pod, V1PodList> listerWatcher = SlimListerWatcher.pods(client,
+                "spec.nodeName=" + nodeName);
+        this.pods = factory.sharedIndexInformerFor(listerWatcher, V1Pod.class, 0L,
                 (type, error) -> LOG.atWarn().addKeyValue("node", nodeName).addKeyValue("source", "apiserver")
                         .addKeyValue("reason", "watch_error").log("pod list/watch failed: {}", error.toString()));
+        pods.setTransform(listerWatcher::transform);
         this.nodeRefresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "node-metadata");
             thread.setDaemon(true);

@@ -52,9 +52,15 @@ public final class ScrapeLoop implements AutoCloseable {
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemonThreads("scrape-ticker"));
     }
 
-    /** Starts ticking after {@code startOffset} (a random offset keeps a fleet from scraping in lock-step). */
+    /**
+     * Scrapes at once (the first data point should not wait), then ticks every resolution from
+     * {@code startOffset + resolution} on (a random offset keeps a fleet that started together from scraping in
+     * lock-step).
+     */
     public void start(Duration startOffset) {
-        ticker.scheduleAtFixedRate(this::tick, startOffset.toMillis(), resolution.toMillis(), TimeUnit.MILLISECONDS);
+        ticker.execute(this::tick);
+        ticker.scheduleAtFixedRate(this::tick, startOffset.plus(resolution).toMillis(), resolution.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** A random start offset within the first resolution (at most 5 s), as the DaemonSet uses. */
@@ -92,6 +98,7 @@ public final class ScrapeLoop implements AutoCloseable {
     private List<Future<?>> submitAll() {
         List<Future<?>> futures = new ArrayList<>();
         List<ScrapeTarget> current = targets.get();
+        metrics.targetsAre(current.stream().map(ScrapeTarget::nodeName).toList());
         long cycleStartNanos = System.nanoTime();
         AtomicInteger remaining = new AtomicInteger(current.size() + 1); // +1: released after submitting
         Runnable finishOne = () -> {
@@ -128,7 +135,7 @@ public final class ScrapeLoop implements AutoCloseable {
             sink.publish(scrape);
             long now = clock.millis();
             lastSuccessMillis.set(now);
-            metrics.scrapeSucceeded(seconds(startNanos), now);
+            metrics.scrapeSucceeded(target.nodeName(), seconds(startNanos), now);
         } catch (ScrapeException e) {
             metrics.scrapeFailed(seconds(startNanos), scraper.primarySourceName(), e.reason());
             LOG.atWarn().addKeyValue("node", target.nodeName()).addKeyValue("source", scraper.primarySourceName())

@@ -122,4 +122,22 @@ class ApiServerMetadataSourceTest {
         ScrapeException e = assertThrows(ScrapeException.class, () -> source.metadataFor(TARGET));
         assertEquals("metadata_not_synced", e.reason());
     }
+
+    @Test
+    void a_bookmark_event_keeps_the_pod_watch_open_and_the_informer_does_not_relist() throws Exception {
+        apiserver.enqueueList(list("100", pod("pod-a", "uid-a", "Running", "90")));
+        apiserver.enqueueWatch(
+                "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Pod\",\"metadata\":{\"resourceVersion\":\"12345\"},"
+                        + "\"spec\":{\"containers\":null},\"status\":{}}}",
+                event("MODIFIED", pod("pod-a", "uid-a", "Succeeded", "12346")));
+        apiserver.enqueueWatch();
+        start();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> source.hasSynced()
+                && "Succeeded".equals(source.metadataFor(TARGET).pods().get("default/pod-a").phase()));
+        assertEquals(1, source.metadataFor(TARGET).pods().size(), "the bookmark is not a pod");
+        assertEquals(1, apiserver.listCount(), "one list, no relist: " + apiserver.requests());
+        assertEquals(1, apiserver.requests().stream().filter(r -> r.contains("watch=true")).count(),
+                "one watch that stayed open: " + apiserver.requests());
+    }
 }

@@ -2,6 +2,8 @@ package dev.metricsstream.collector.metadata;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -14,23 +16,37 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import javax.net.ssl.SSLContext;
 
 /**
  * A kube-apiserver double for the pod list/watch and the Node GET, on a real loopback socket, speaking the
  * apiserver's wire format: PodList with resourceVersion, a watch stream of one JSON event per line, and a 410 Gone
  * Status event that makes the client relist.
  */
-final class FakeApiServer implements AutoCloseable {
+public final class FakeApiServer implements AutoCloseable {
     private final HttpServer server;
     private final BlockingQueue<String> lists = new LinkedBlockingQueue<>();
     private final BlockingQueue<List<Object>> watches = new LinkedBlockingQueue<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile String lastList;
     private volatile String node;
 
-    FakeApiServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    public FakeApiServer() throws IOException {
+        this(null);
+    }
+
+    /** Over HTTPS with the given server context when not null (a serving certificate for 127.0.0.1). */
+    public FakeApiServer(SSLContext tls) throws IOException {
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(loopback, 0);
+        } else {
+            HttpsServer https = HttpsServer.create(loopback, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-apiserver");
             t.setDaemon(true);
@@ -41,12 +57,18 @@ final class FakeApiServer implements AutoCloseable {
         server.start();
     }
 
-    URI url() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    public URI url() {
+        String scheme = server instanceof HttpsServer ? "https" : "http";
+        return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** The Authorization header of every request, in order (null when absent). */
+    public List<String> authorizations() {
+        return authorizations;
     }
 
     /** The next list answer (a PodList JSON); the last one is repeated when none is queued. */
-    void enqueueList(String podList) {
+    public void enqueueList(String podList) {
         lists.add(podList);
     }
 
@@ -62,11 +84,11 @@ final class FakeApiServer implements AutoCloseable {
         this.node = nodeJson;
     }
 
-    List<String> requests() {
+    public List<String> requests() {
         return requests;
     }
 
-    long listCount() {
+    public long listCount() {
         return requests.stream().filter(r -> r.startsWith("/api/v1/pods") && !r.contains("watch=true")).count();
     }
 
@@ -75,6 +97,7 @@ final class FakeApiServer implements AutoCloseable {
         String request = exchange.getRequestURI().getPath() + "?" + java.net.URLDecoder.decode(
                 query == null ? "" : query, StandardCharsets.UTF_8);
         requests.add(request);
+        authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
         try (exchange) {
             if (request.contains("watch=true")) {
                 watch(exchange);

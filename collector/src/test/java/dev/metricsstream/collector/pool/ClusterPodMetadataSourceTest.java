@@ -103,4 +103,24 @@ class ClusterPodMetadataSourceTest {
         assertNull(slim.getSpec().getContainers());
         assertNull(slim.getStatus().getContainerStatuses());
     }
+
+    @Test
+    void a_bookmark_event_keeps_the_pod_watch_open_and_the_informer_does_not_relist() throws Exception {
+        try (FakeListWatchServer api = new FakeListWatchServer(PODS)) {
+            api.list(PODS, "PodList", "200", List.of(
+                    FakeListWatchServer.pod("shop", "web-abc12", "node-a", "Running", "1")));
+            try (ClusterPodMetadataSource source = new ClusterPodMetadataSource(new ClientBuilder()
+                    .setBasePath(api.url().toString()).setReadTimeout(Duration.ZERO).build(), node -> null)) {
+                await().atMost(PATIENCE).until(source::hasSynced);
+                api.emitLine(PODS, FakeListWatchServer.bookmark("Pod", "12345"));
+                api.emit(PODS, "ADDED", FakeListWatchServer.pod("shop", "web-new99", "node-a", "Running", "12346"));
+                await().atMost(PATIENCE).until(() -> source.metadataFor(target("node-a")).pods().containsKey(
+                        "shop/web-new99"));
+                assertEquals(2, source.cachedPods(), "the bookmark added nothing to the cache");
+            }
+            assertEquals(1, api.listCount(PODS), "one list, no relist: " + api.requests());
+            assertEquals(1, api.requests().stream().filter(r -> r.contains("watch=true")).count(),
+                    "one watch that stayed open: " + api.requests());
+        }
+    }
 }

@@ -65,8 +65,25 @@ public final class FakeListWatchServer implements AutoCloseable {
         events.get(path).add("{\"type\":\"" + type + "\",\"object\":" + objectJson + "}");
     }
 
+    /** Sends one event line exactly as given (e.g. a BOOKMARK as the apiserver writes it). */
+    public void emitLine(String path, String eventLine) {
+        events.get(path).add(eventLine);
+    }
+
     public List<String> requests() {
         return requests;
+    }
+
+    /** List requests (not watches) received on {@code path}. */
+    public long listCount(String path) {
+        return requests.stream().filter(r -> r.startsWith(path + "?") && !r.contains("watch=true")).count();
+    }
+
+    /** A BOOKMARK event line as kube-apiserver sends it: only kind and resourceVersion, required fields null. */
+    public static String bookmark(String kind, String resourceVersion) {
+        String spec = kind.equals("Pod") ? "{\"containers\":null}" : "{}";
+        return "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"" + kind + "\",\"metadata\":"
+                + "{\"resourceVersion\":\"" + resourceVersion + "\"},\"spec\":" + spec + ",\"status\":{}}}";
     }
 
     private void handle(String path, HttpExchange exchange) throws IOException {

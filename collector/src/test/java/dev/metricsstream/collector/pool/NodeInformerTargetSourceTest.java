@@ -106,4 +106,24 @@ class NodeInformerTargetSourceTest {
             }
         }
     }
+
+    @Test
+    void a_bookmark_event_keeps_the_node_watch_open_and_the_informer_does_not_relist() throws Exception {
+        try (FakeListWatchServer api = new FakeListWatchServer(NODES)) {
+            api.list(NODES, "NodeList", "100", List.of(
+                    FakeListWatchServer.node("a", "10", 10250, "InternalIP", "10.0.0.1")));
+            try (NodeInformerTargetSource source = new NodeInformerTargetSource(client(api),
+                    NodeAddresses.defaults(), Shard.ALL)) {
+                await().atMost(PATIENCE).until(source::hasSynced);
+                api.emitLine(NODES, FakeListWatchServer.bookmark("Node", "12345"));
+                api.emit(NODES, "MODIFIED", FakeListWatchServer.node("a", "12346", 10250, "InternalIP", "10.0.0.9"));
+                await().atMost(PATIENCE).until(() -> urls(source).equals(Map.of(
+                        "a", URI.create("https://10.0.0.9:10250"))));
+                assertEquals(1, source.knownNodes(), "the bookmark is not a node");
+            }
+            assertEquals(1, api.listCount(NODES), "one list, no relist: " + api.requests());
+            assertEquals(1, api.requests().stream().filter(r -> r.contains("watch=true")).count(),
+                    "one watch that stayed open: " + api.requests());
+        }
+    }
 }

@@ -13,6 +13,7 @@ import dev.metricsstream.collector.testing.FakeKubelet;
 import dev.metricsstream.collector.testing.SelfSignedTls;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +55,11 @@ class ScrapeLoopTest {
     }
 
     private ScrapeLoop loop(List<ScrapeTarget> targets, Sources sources, Duration timeout) throws Exception {
+        return loop(() -> targets, sources, timeout);
+    }
+
+    private ScrapeLoop loop(java.util.function.Supplier<List<ScrapeTarget>> targets, Sources sources,
+            Duration timeout) throws Exception {
         KubeletHttp http = new KubeletHttp(TlsContexts.insecure(), BearerToken.none(), timeout, 1 << 20);
         List<KubeletSource> list = switch (sources) {
             case METRICS_RESOURCE -> List.of(HttpKubeletSource.metricsResource(http));
@@ -61,7 +67,7 @@ class ScrapeLoopTest {
             case BOTH -> List.of(HttpKubeletSource.metricsResource(http), HttpKubeletSource.statsSummary(http));
         };
         NodeScraper scraper = new NodeScraper(list, MetadataSource.none(), metrics);
-        ScrapeLoop loop = new ScrapeLoop(() -> targets, scraper,
+        ScrapeLoop loop = new ScrapeLoop(targets, scraper,
                 s -> published.computeIfAbsent(s.getNodeName(), k -> new CopyOnWriteArrayList<>()).add(s),
                 metrics, Clock.systemUTC(), Duration.ofSeconds(15), 4);
         closeables.add(() -> loop.close(Duration.ofSeconds(1)));
@@ -82,6 +88,41 @@ class ScrapeLoopTest {
             }
         }
         return 0;
+    }
+
+    /** The per-node last-success gauge, node → value, as the exposition shows it. */
+    private Map<String, Double> lastSuccessByNode() {
+        Map<String, Double> values = new java.util.TreeMap<>();
+        for (MetricSnapshot snapshot : registry.scrape()) {
+            if (snapshot instanceof GaugeSnapshot gauge && gauge.getMetadata().getName()
+                    .equals("collector_target_last_successful_scrape_timestamp_seconds")) {
+                gauge.getDataPoints().forEach(d -> values.put(d.getLabels().get("node"), d.getValue()));
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void each_target_has_its_last_success_time_and_a_node_that_leaves_the_share_loses_its_series()
+            throws Exception {
+        FakeKubelet healthy = kubelet().respond("/metrics/resource", RESOURCE);
+        FakeKubelet broken = kubelet().respond("/metrics/resource", "garbage\n{{{\n");
+        List<ScrapeTarget> share = new CopyOnWriteArrayList<>(List.of(new ScrapeTarget("healthy",
+                healthy.baseUrl()), new ScrapeTarget("broken", broken.baseUrl())));
+        ScrapeLoop loop = loop(() -> List.copyOf(share), Sources.METRICS_RESOURCE, Duration.ofSeconds(5));
+        double before = System.currentTimeMillis() / 1000.0;
+
+        loop.scrapeOnce();
+
+        Map<String, Double> values = lastSuccessByNode();
+        assertEquals(java.util.Set.of("healthy", "broken"), values.keySet());
+        assertTrue(values.get("healthy") >= Math.floor(before), values.toString());
+        assertEquals(0.0, values.get("broken"), "never scraped successfully");
+
+        share.removeIf(t -> t.nodeName().equals("broken")); // the node left this replica's share
+        loop.scrapeOnce();
+
+        assertEquals(java.util.Set.of("healthy"), lastSuccessByNode().keySet());
     }
 
     @Test
