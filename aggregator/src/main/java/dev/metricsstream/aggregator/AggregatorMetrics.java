@@ -13,6 +13,7 @@ public final class AggregatorMetrics {
     private final Counter deadLetters;
     private final Counter tombstones;
     private final Counter podsNotPublished;
+    private final Counter lateWindowSamples;
 
     public AggregatorMetrics(PrometheusRegistry registry) {
         scrapes = Counter.builder().name("metrics_stream_aggregator_scrapes_total")
@@ -29,6 +30,10 @@ public final class AggregatorMetrics {
                 .help("Pods in a scrape that were not published, by reason (incomplete, not_running, "
                         + "no_container, duplicate).")
                 .labelNames("reason").register(registry);
+        lateWindowSamples = Counter.builder().name("metrics_stream_aggregator_window_samples_late_total")
+                .help("Published samples that arrived after their window had closed (node watermark past window end "
+                        + "+ WINDOW_GRACE), counted once per window size they missed.")
+                .register(registry);
     }
 
     /** Counters registered nowhere, for tests and tools that do not export metrics. */
@@ -50,6 +55,14 @@ public final class AggregatorMetrics {
 
     void podNotPublished(String reason) {
         podsNotPublished.labelValues(reason).inc();
+    }
+
+    void lateWindowSamples(int windows) {
+        lateWindowSamples.inc(windows);
+    }
+
+    public double lateWindowSampleCount() {
+        return lateWindowSamples.get();
     }
 
     public double deadLetterCount() {
