@@ -95,6 +95,7 @@ public final class RestartBenchMain {
             Map<String, Long> newestSampleByNode = new ConcurrentHashMap<>();
             Map<String, Long> seenAfterKillByNode = new ConcurrentHashMap<>();
             AtomicLong killMillis = new AtomicLong(Long.MAX_VALUE);
+            AtomicLong restartAt = new AtomicLong(Long.MAX_VALUE);
             AtomicLong firstOutputAfterKill = new AtomicLong(-1);
             AtomicLong firstPromptOutputAfterKill = new AtomicLong(-1);
             try (FleetGenerator generator = new FleetGenerator(fleet, bootstrap, topics.kubeletScrapes().name(),
@@ -103,9 +104,11 @@ public final class RestartBenchMain {
                      long now = System.currentTimeMillis();
                      newestSampleByNode.merge(node, sampleMillis, Math::max);
                      if (now > killMillis.get()) {
-                         firstOutputAfterKill.compareAndSet(-1, now);
-                         if (now - sampleMillis < 1_000) {
-                             firstPromptOutputAfterKill.compareAndSet(-1, now);
+                         if (now >= restartAt.get()) { // not what the killed process had already sent
+                             firstOutputAfterKill.compareAndSet(-1, now);
+                             if (now - sampleMillis < 1_000) {
+                                 firstPromptOutputAfterKill.compareAndSet(-1, now);
+                             }
                          }
                          if (sampleMillis > killMillis.get()) {
                              seenAfterKillByNode.putIfAbsent(node, now);
@@ -123,6 +126,7 @@ public final class RestartBenchMain {
                 ProcessHandle.of(aggregator.pid()).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
                 aggregator.onExit().get(30, TimeUnit.SECONDS);
                 long restartMillis = System.currentTimeMillis();
+                restartAt.set(restartMillis);
                 JavaProcess restarted = JavaProcess.start("aggregator", "dev.metricsstream.aggregator.AggregatorMain",
                         jvm, env, runDir.resolve("aggregator-restarted.log"), null);
                 processes.add(restarted);
