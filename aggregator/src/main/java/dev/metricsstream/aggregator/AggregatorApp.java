@@ -1,7 +1,5 @@
 package dev.metricsstream.aggregator;
 
-import dev.metricsstream.aggregator.window.WindowAggregate;
-import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.common.health.Health;
 import dev.metricsstream.common.health.HealthCheck;
 import dev.metricsstream.common.ops.OpsServer;
@@ -14,9 +12,6 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -136,15 +131,6 @@ public final class AggregatorApp implements AutoCloseable {
     /** Blocks until Kafka Streams has stopped (closed or failed). */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
-    }
-
-    /**
-     * The local window store of one entity kind and window size, for interactive queries (this instance's partitions
-     * only; the aggregate is turned into the published form with {@link WindowAggregate#toMetricsWindow}).
-     */
-    public ReadOnlyWindowStore<String, WindowAggregate> windowStore(EntityKind kind, Duration size) {
-        return streams.store(StoreQueryParameters.fromNameAndType(AggregatorTopology.windowStoreName(kind, size),
-                QueryableStoreTypes.windowStore()));
     }
 
     public KafkaStreams streams() {

@@ -32,8 +32,12 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param createTopics         create missing topics at start (else only validate)
  * @param windowSizes          tumbling window sizes for the analytics windows
  * @param windowGrace          how long after a window's end late scrapes are still counted
- * @param windowStoreRetention how long closed windows stay queryable in the window stores
- * @param windowEmitInterval   how often closed windows are looked for (Kafka Streams' emit interval)
+ * @param publishPodMetrics    publish per-pod records on pod-metrics (for downstream consumers; node-usage carries
+ *                             the same values per node)
+ * @param publishNodeMetrics   publish per-node records on node-metrics
+ * @param groupInstanceId      static group membership id (Kafka {@code group.instance.id}): a restarted instance
+ *                             with the same id gets its partitions back at once, without waiting for the session
+ *                             timeout; null for dynamic membership
  * @param opsHost              bind address of the ops port
  * @param opsPort              ops port ({@code /metrics}, {@code /livez}, {@code /readyz}); 0 picks a free one, -1 none
  * @param kafka                Kafka client settings passed through ({@code bootstrap.servers}, security...)
@@ -54,8 +58,9 @@ public record AggregatorConfig(
         boolean createTopics,
         List<Duration> windowSizes,
         Duration windowGrace,
-        Duration windowStoreRetention,
-        Duration windowEmitInterval,
+        boolean publishPodMetrics,
+        boolean publishNodeMetrics,
+        String groupInstanceId,
         String opsHost,
         int opsPort,
         Map<String, String> kafka) {
@@ -99,10 +104,11 @@ public record AggregatorConfig(
                 List.of(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1)),
                 AggregatorConfig::durations);
         Duration grace = reader.duration("WINDOW_GRACE", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1));
-        Duration retention = reader.duration("WINDOW_STORE_RETENTION", Duration.ofHours(24), Duration.ofMinutes(1),
-                Duration.ofDays(30));
-        Duration emitInterval = reader.duration("WINDOW_EMIT_INTERVAL", Duration.ofSeconds(1), Duration.ZERO,
-                Duration.ofMinutes(10));
+        boolean publishPods = reader.bool("PUBLISH_POD_METRICS", true);
+        boolean publishNodes = reader.bool("PUBLISH_NODE_METRICS", true);
+        String podName = reader.string("POD_NAME", "");
+        String hostName = reader.string("HOSTNAME", "");
+        String instanceId = reader.string("GROUP_INSTANCE_ID", podName.isBlank() ? hostName : podName).trim();
         String opsHost = reader.string("OPS_HOST", "0.0.0.0");
         int opsPort = reader.integer("OPS_PORT", 8082, -1, 65_535);
         Map<String, String> kafka = new TreeMap<>(reader.kafkaClientProperties("KAFKA_", OWN_KAFKA_KEYS));
@@ -111,14 +117,11 @@ public record AggregatorConfig(
         reader.check(staleness.compareTo(resolution) > 0,
                 "STALENESS_BOUND (" + Durations.format(staleness) + ") must be longer than SCRAPE_RESOLUTION ("
                         + Durations.format(resolution) + ")");
-        Duration longest = windowSizes.stream().max(Duration::compareTo).orElse(Duration.ZERO);
-        reader.check(retention.compareTo(longest.plus(grace)) >= 0,
-                "WINDOW_STORE_RETENTION must cover the longest window plus WINDOW_GRACE ("
-                        + Durations.format(longest.plus(grace)) + ")");
         reader.finish();
         return new AggregatorConfig(applicationId, topicPrefix, stateDir, resolution, staleness, checkInterval,
                 threads, standbys, guarantee, commitInterval, partitions, (short) replication, createTopics,
-                windowSizes, grace, retention, emitInterval, opsHost, opsPort, kafka);
+                windowSizes, grace, publishPods, publishNodes, instanceId.isEmpty() ? null : instanceId, opsHost,
+                opsPort, kafka);
     }
 
     /** The Kafka Streams properties of this configuration (handlers and serdes are added by the caller). */
@@ -133,12 +136,13 @@ public record AggregatorConfig(
         if (commitInterval != null) {
             properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
         }
-        // (the window emit interval is an internal Kafka Streams setting, default 1 s: how often closed windows
-        // are looked for)
-        // record caches only delay our per-scrape output and cost ~30 % throughput (measured on a 150k-key RocksDB topology before this one was built)
+        // record caches only delay our per-scrape output and cost ~30 % throughput (measured on a 150k-key RocksDB topology)
         properties.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        properties.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION,
-                windowEmitInterval.toMillis());
+        if (groupInstanceId != null && !kafka.containsKey("group.instance.id")) {
+            // static membership: a restarted instance (same pod name) rejoins with its old assignment at once
+            // instead of leaving every node stale until the dead member's session times out
+            properties.put(StreamsConfig.mainConsumerPrefix("group.instance.id"), groupInstanceId);
+        }
         properties.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topicReplicationFactor);
         return properties;
     }
@@ -154,7 +158,9 @@ public record AggregatorConfig(
                 + ", processingGuarantee=" + processingGuarantee + ", topicPartitions=" + topicPartitions
                 + ", topicReplicationFactor=" + topicReplicationFactor + ", createTopics=" + createTopics
                 + ", windowSizes=" + windowSizes.stream().map(Durations::format).toList()
-                + ", windowGrace=" + Durations.format(windowGrace) + ", opsPort=" + opsPort + ", kafka=" + shown + "]";
+                + ", windowGrace=" + Durations.format(windowGrace) + ", publishPodMetrics=" + publishPodMetrics
+                + ", publishNodeMetrics=" + publishNodeMetrics + ", groupInstanceId=" + groupInstanceId
+                + ", opsPort=" + opsPort + ", kafka=" + shown + "]";
     }
 
     private static boolean secretLike(String key) {

@@ -24,6 +24,7 @@ public final class AggregatorMetrics {
     private final Counter deadLetters;
     private final Counter tombstones;
     private final Counter podsNotPublished;
+    private final Counter lateWindowSamples;
 
     public AggregatorMetrics(PrometheusRegistry registry) {
         scrapes = Counter.builder().name("metrics_stream_aggregator_scrapes_total")
@@ -46,6 +47,10 @@ public final class AggregatorMetrics {
             TOMBSTONE_CAUSES.forEach(cause -> tombstones.initLabelValues(kind, cause));
         }
         POD_NOT_PUBLISHED_REASONS.forEach(reason -> podsNotPublished.initLabelValues(reason));
+        lateWindowSamples = Counter.builder().name("metrics_stream_aggregator_window_samples_late_total")
+                .help("Published samples that arrived after their window had closed (node watermark past window end "
+                        + "+ WINDOW_GRACE), counted once per window size they missed.")
+                .register(registry);
     }
 
     /** Counters registered nowhere, for tests and tools that do not export metrics. */
@@ -67,6 +72,14 @@ public final class AggregatorMetrics {
 
     void podNotPublished(String reason) {
         podsNotPublished.labelValues(reason).inc();
+    }
+
+    void lateWindowSamples(int windows) {
+        lateWindowSamples.inc(windows);
+    }
+
+    public double lateWindowSampleCount() {
+        return lateWindowSamples.get();
     }
 
     public double deadLetterCount() {

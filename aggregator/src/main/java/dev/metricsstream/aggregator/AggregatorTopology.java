@@ -2,50 +2,35 @@ package dev.metricsstream.aggregator;
 
 import dev.metricsstream.aggregator.scrape.Emission;
 import dev.metricsstream.aggregator.state.NodeStateSerde;
-import dev.metricsstream.aggregator.window.WindowAggregate;
-import dev.metricsstream.aggregator.window.WindowAggregateSerde;
 import dev.metricsstream.avro.EntityKind;
-import dev.metricsstream.avro.MetricsWindow;
-import dev.metricsstream.avro.NodeMetrics;
-import dev.metricsstream.avro.PodMetrics;
-import dev.metricsstream.common.config.Durations;
 import dev.metricsstream.schemas.Topic;
 import dev.metricsstream.schemas.Topics;
-import dev.metricsstream.schemas.WindowKey;
-import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.ToLongFunction;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.EmitStrategy;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.ValueMapper;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
+
 
 /**
  * The aggregator's Kafka Streams topology, a pure function of topics and configuration.
  *
  * <pre>
- * kubelet-scrapes ─▶ scrape processor ─┬─▶ node-metrics (compacted)
- *   state: node-state (per node)       ├─▶ pod-metrics  (compacted)
- *   + wall-clock staleness punctuator  ├─▶ repartition by node ─▶ 1m/5m/1h windows ─▶ node-metrics-windows
- *                                      └─▶ repartition by pod  ─▶ 1m/5m/1h windows ─▶ pod-metrics-windows
+ * kubelet-scrapes ─▶ scrape processor ─┬─▶ node-usage   (compacted; the node and all its pods, per scrape)
+ *   state: node-state (per node: rate  ├─▶ node-metrics (compacted; PUBLISH_NODE_METRICS)
+ *   points, live values, window        ├─▶ pod-metrics  (compacted; PUBLISH_POD_METRICS)
+ *   samples)                           ├─▶ node-metrics-windows (closed 1m/5m/1h windows)
+ *   + wall-clock staleness punctuator  └─▶ pod-metrics-windows
  * </pre>
+ * No repartition topics and no windowed stores: windows are computed from the node's own state.
  */
 public final class AggregatorTopology {
 
@@ -53,11 +38,6 @@ public final class AggregatorTopology {
     public static final String NODE_STATE_STORE = "node-state";
 
     private AggregatorTopology() {
-    }
-
-    /** Name of the queryable window store for one entity kind and window size, e.g. {@code pod-windows-5m}. */
-    public static String windowStoreName(EntityKind kind, Duration size) {
-        return kind.name().toLowerCase(Locale.ROOT) + "-windows-" + Durations.format(size);
     }
 
     /**
@@ -92,73 +72,40 @@ public final class AggregatorTopology {
                         NODE_STATE_STORE);
 
         Map<String, KStream<String, Emission>> branches = emissions.split(Named.as("emission-"))
-                .branch((key, emission) -> emission instanceof Emission.NodeUpdate
-                        || emission instanceof Emission.NodeTombstone, Branched.as("node"))
-                .defaultBranch(Branched.as("pod"));
+                .branch((key, e) -> e instanceof Emission.NodeUsageUpdate || e instanceof Emission.NodeUsageTombstone,
+                        Branched.as("usage"))
+                .branch((key, e) -> e instanceof Emission.NodeUpdate || e instanceof Emission.NodeTombstone,
+                        Branched.as("node"))
+                .branch((key, e) -> e instanceof Emission.PodUpdate || e instanceof Emission.PodTombstone,
+                        Branched.as("pod"))
+                .branch((key, e) -> e instanceof Emission.WindowClosed w && w.kind() == EntityKind.NODE,
+                        Branched.as("node-window"))
+                .defaultBranch(Branched.as("pod-window"));
 
-        KStream<String, NodeMetrics> nodes = branches.get("emission-node").mapValues(
-                emission -> emission instanceof Emission.NodeUpdate update ? update.value() : null,
-                Named.as("node-metrics-value"));
-        nodes.to(topics.nodeMetrics().name(), Produced.with(topics.nodeMetrics().keySerde(),
-                topics.nodeMetrics().valueSerde()).withName("node-metrics"));
-
-        KStream<String, PodMetrics> pods = branches.get("emission-pod").mapValues(
-                emission -> emission instanceof Emission.PodUpdate update ? update.value() : null,
-                Named.as("pod-metrics-value"));
-        pods.to(topics.podMetrics().name(), Produced.with(topics.podMetrics().keySerde(),
-                topics.podMetrics().valueSerde()).withName("pod-metrics"));
-
-        windows(nodes, EntityKind.NODE, topics.nodeMetrics().valueSerde(), topics.nodeMetricsWindows(), config,
-                (NodeMetrics m) -> m.getCpuNanocores(), NodeMetrics::getMemoryWorkingSetBytes,
-                m -> m.getNodeName(), NodeMetrics::getLabels);
-        windows(pods, EntityKind.POD, topics.podMetrics().valueSerde(), topics.podMetricsWindows(), config,
-                AggregatorTopology::podCpuNanocores, AggregatorTopology::podMemoryBytes,
-                PodMetrics::getNodeName, PodMetrics::getLabels);
+        to(branches.get("emission-usage"), topics.nodeUsage(),
+                e -> e instanceof Emission.NodeUsageUpdate update ? update.value() : null);
+        to(branches.get("emission-node"), topics.nodeMetrics(),
+                e -> e instanceof Emission.NodeUpdate update ? update.value() : null);
+        to(branches.get("emission-pod"), topics.podMetrics(),
+                e -> e instanceof Emission.PodUpdate update ? update.value() : null);
+        to(branches.get("emission-node-window"), topics.nodeMetricsWindows(),
+                e -> ((Emission.WindowClosed) e).value());
+        to(branches.get("emission-pod-window"), topics.podMetricsWindows(),
+                e -> ((Emission.WindowClosed) e).value());
         return builder.build();
     }
 
-    private static <V> void windows(KStream<String, V> values, EntityKind kind, Serde<V> valueSerde,
-                                    Topic<String, MetricsWindow> target, AggregatorConfig config,
-                                    ToLongFunction<V> cpuNanocores, ToLongFunction<V> memoryBytes,
-                                    java.util.function.Function<V, String> nodeName,
-                                    java.util.function.Function<V, Map<String, String>> labels) {
-        String prefix = kind.name().toLowerCase(Locale.ROOT);
-        KGroupedStream<String, V> grouped = values
-                .filter((key, value) -> value != null, Named.as(prefix + "-values"))
-                .groupByKey(Grouped.with(prefix + "-windows", Serdes.String(), valueSerde));
-        for (Duration size : config.windowSizes()) {
-            String store = windowStoreName(kind, size);
-            Duration retention = max(config.windowStoreRetention(), size.plus(config.windowGrace()));
-            grouped.windowedBy(TimeWindows.ofSizeAndGrace(size, config.windowGrace()))
-                    .emitStrategy(EmitStrategy.onWindowClose())
-                    .aggregate(WindowAggregate::new,
-                            (key, value, aggregate) -> aggregate.add(cpuNanocores.applyAsLong(value),
-                                    memoryBytes.applyAsLong(value), nodeName.apply(value), labels.apply(value)),
-                            Named.as(store),
-                            Materialized.<String, WindowAggregate, WindowStore<Bytes, byte[]>>as(store)
-                                    .withKeySerde(Serdes.String())
-                                    .withValueSerde(new WindowAggregateSerde())
-                                    .withRetention(retention)
-                                    .withCachingDisabled())
-                    .toStream(Named.as(store + "-closed"))
-                    .map((windowed, aggregate) -> KeyValue.pair(
-                            new WindowKey(windowed.key(), size.toMillis(), windowed.window().start()).format(),
-                            aggregate.toMetricsWindow(kind, windowed.key(), windowed.window().start(),
-                                    windowed.window().end())), Named.as(store + "-window"))
-                    .to(target.name(), Produced.with(target.keySerde(), target.valueSerde())
-                            .withName(store + "-out"));
-        }
+    private static <V> void to(KStream<String, Emission> emissions, Topic<String, V> topic,
+                               ValueMapper<Emission, V> value) {
+        emissions.mapValues(value, Named.as(topic.name() + "-value"))
+                .to(topic.name(), Produced.with(topic.keySerde(), topic.valueSerde()).withName(topic.name()));
     }
 
-    static long podCpuNanocores(PodMetrics pod) {
+    static long podCpuNanocores(dev.metricsstream.avro.PodMetrics pod) {
         return pod.getContainers().stream().mapToLong(c -> c.getCpuNanocores()).sum();
     }
 
-    static long podMemoryBytes(PodMetrics pod) {
+    static long podMemoryBytes(dev.metricsstream.avro.PodMetrics pod) {
         return pod.getContainers().stream().mapToLong(c -> c.getMemoryWorkingSetBytes()).sum();
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 }

@@ -1,12 +1,18 @@
 package dev.metricsstream.aggregator;
 
 import dev.metricsstream.aggregator.scrape.Emission;
+import dev.metricsstream.aggregator.scrape.NodeUsages;
 import dev.metricsstream.aggregator.scrape.ScrapeStep;
 import dev.metricsstream.aggregator.state.NodeState;
 import dev.metricsstream.aggregator.state.PodState;
+import dev.metricsstream.aggregator.window.SampleSeries;
+import dev.metricsstream.aggregator.window.WindowCloser;
+import dev.metricsstream.avro.ContainerMetrics;
 import dev.metricsstream.avro.NodeScrape;
+import dev.metricsstream.avro.PodMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
@@ -20,19 +26,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies each node scrape to the node's stored state ({@link ScrapeStep}) and forwards what is to be published;
- * a wall-clock punctuator tombstones nodes (and their pods) that have been silent for longer than the staleness
- * bound.
+ * Applies each node scrape to the node's stored state ({@link ScrapeStep}), adds what it published to the node's
+ * window samples, closes the windows the node's sample time has moved past and forwards all of it plus the
+ * node-batched {@code node-usage} record: one store read and one write per scrape.
+ *
+ * <p>A wall-clock punctuator tombstones nodes (and their pods) that have been silent for longer than the staleness
+ * bound and closes the windows of silent nodes. It works from an in-memory book of node → last seen (rebuilt from
+ * the store once, when the task starts), so a check reads only the state of nodes that need something done.
  */
 final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emission> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScrapeProcessor.class);
 
+    /** What the sweep needs of a node, kept in memory. */
+    private record Book(long lastSeenMillis, boolean live, long windowCheckMillis) {
+    }
+
     private final String storeName;
     private final Duration resolution;
     private final Duration stalenessBound;
     private final Duration checkInterval;
+    private final boolean publishPods;
+    private final boolean publishNodes;
+    private final WindowCloser windows;
     private final AggregatorMetrics metrics;
+    private final Map<String, Book> book = new HashMap<>();
     private ProcessorContext<String, Emission> context;
     private KeyValueStore<String, NodeState> store;
 
@@ -41,6 +59,9 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
         this.resolution = config.scrapeResolution();
         this.stalenessBound = config.stalenessBound();
         this.checkInterval = config.stalenessCheckInterval();
+        this.publishPods = config.publishPodMetrics();
+        this.publishNodes = config.publishNodeMetrics();
+        this.windows = new WindowCloser(config.windowSizes(), config.windowGrace());
         this.metrics = metrics;
     }
 
@@ -48,7 +69,20 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
     public void init(ProcessorContext<String, Emission> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
-        context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::tombstoneSilentNodes);
+        try (KeyValueIterator<String, NodeState> all = store.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, NodeState> entry = all.next();
+                book.put(entry.key, book(entry.value));
+            }
+        }
+        context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::sweep);
+    }
+
+    private Book book(NodeState state) {
+        long nextEnd = windows.nextWindowEnd(state.series(), state.windowWatermarkMillis());
+        long check = nextEnd == Long.MAX_VALUE ? Long.MAX_VALUE
+                : nextEnd + windows.graceMillis() + stalenessBound.toMillis();
+        return new Book(state.lastSeenMillis(), state.live(), check);
     }
 
     @Override
@@ -64,22 +98,35 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
             throw new InvalidScrapeException("key_mismatch", "scrape of node '" + node + "' keyed '"
                     + record.key() + "'");
         }
-        ScrapeStep.Result result = ScrapeStep.apply(store.get(node), scrape, context.currentSystemTimeMs(),
-                resolution);
+        long nowMillis = context.currentSystemTimeMs();
+        ScrapeStep.Result result = ScrapeStep.apply(store.get(node), scrape, nowMillis, resolution);
         if (result.ignoredAsReplay()) {
             metrics.scrape("replay");
             return;
         }
         metrics.scrape("applied");
-        store.put(node, result.next());
+        NodeState next = result.next();
+        long previousWatermark = next.windowWatermarkMillis();
         for (Emission emission : result.emissions()) {
             if (emission instanceof Emission.PodTombstone) {
                 metrics.tombstone("pod", "missing");
             } else if (emission instanceof Emission.NodeTombstone) {
                 metrics.tombstone("node", "missing");
             }
-            context.forward(new Record<>(emission.key(), emission, emission.timestampMillis()));
+            addSample(next.series(), emission, previousWatermark);
+            if (published(emission)) {
+                forward(emission);
+            }
         }
+        long watermark = Math.max(previousWatermark, next.newestSampleMillis());
+        List<Emission> closed = windows.advance(node, next.series(), previousWatermark, watermark);
+        next = next.withWindowWatermark(watermark);
+        store.put(node, next);
+        book.put(node, book(next));
+        closed.forEach(this::forward);
+        long usageTimestamp = next.newestSampleMillis() == Long.MIN_VALUE ? nowMillis : next.newestSampleMillis();
+        forward(new Emission.NodeUsageUpdate(node, NodeUsages.of(node, scrape.getNodeInfo(),
+                resolution.toMillis(), next), usageTimestamp));
         for (Map.Entry<String, String> skipped : result.podsNotPublished().entrySet()) {
             metrics.podNotPublished(reasonLabel(skipped.getValue()));
             LOG.atDebug().addKeyValue("node", node).addKeyValue("pod", skipped.getKey())
@@ -87,33 +134,108 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
         }
     }
 
-    private void tombstoneSilentNodes(long nowMillis) {
+    private boolean published(Emission emission) {
+        if (emission instanceof Emission.PodUpdate || emission instanceof Emission.PodTombstone) {
+            return publishPods;
+        }
+        if (emission instanceof Emission.NodeUpdate || emission instanceof Emission.NodeTombstone) {
+            return publishNodes;
+        }
+        return true;
+    }
+
+    /** A published value joins its entity's window samples, unless every window it falls in has closed. */
+    private void addSample(Map<String, SampleSeries> series, Emission emission, long watermarkMillis) {
+        String entity;
+        long timestamp;
+        long cpu;
+        long memory;
+        Map<String, String> labels;
+        if (emission instanceof Emission.NodeUpdate update) {
+            entity = update.key();
+            timestamp = update.value().getTimestampMillis();
+            cpu = update.value().getCpuNanocores();
+            memory = update.value().getMemoryWorkingSetBytes();
+            labels = update.value().getLabels();
+        } else if (emission instanceof Emission.PodUpdate update) {
+            PodMetrics pod = update.value();
+            entity = update.key();
+            timestamp = pod.getTimestampMillis();
+            cpu = 0;
+            memory = 0;
+            for (ContainerMetrics container : pod.getContainers()) {
+                cpu += container.getCpuNanocores();
+                memory += container.getMemoryWorkingSetBytes();
+            }
+            labels = pod.getLabels();
+        } else {
+            return;
+        }
+        int late = windows.lateFor(timestamp, watermarkMillis);
+        if (late > 0) {
+            metrics.lateWindowSamples(late);
+        }
+        if (!windows.lateForAll(timestamp, watermarkMillis)) {
+            series.computeIfAbsent(entity, e -> new SampleSeries()).add(timestamp, cpu, memory, labels);
+        }
+    }
+
+    /**
+     * Tombstones nodes silent for longer than the staleness bound (keeping only their open windows) and closes the
+     * windows of silent nodes once the wall clock, less the staleness bound, has passed their end + grace.
+     */
+    private void sweep(long nowMillis) {
         long deadline = nowMillis - stalenessBound.toMillis();
-        List<KeyValue<String, NodeState>> silent = new ArrayList<>();
-        try (KeyValueIterator<String, NodeState> all = store.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, NodeState> entry = all.next();
-                if (entry.value.lastSeenMillis() < deadline) {
-                    silent.add(entry);
-                }
+        List<String> due = new ArrayList<>();
+        for (Map.Entry<String, Book> entry : book.entrySet()) {
+            Book entryBook = entry.getValue();
+            if (entryBook.lastSeenMillis() < deadline
+                    && (entryBook.live() || entryBook.windowCheckMillis() <= nowMillis)) {
+                due.add(entry.getKey());
             }
         }
-        for (KeyValue<String, NodeState> entry : silent) {
-            NodeState state = entry.value;
-            if (state.nodeEmitted()) {
-                forward(new Emission.NodeTombstone(entry.key, nowMillis));
-                metrics.tombstone("node", "stale");
+        for (String node : due) {
+            NodeState state = store.get(node);
+            if (state == null) {
+                book.remove(node);
+                continue;
             }
-            for (Map.Entry<String, PodState> pod : state.pods().entrySet()) {
-                if (pod.getValue().emitted()) {
+            if (state.live()) {
+                tombstone(node, state, nowMillis);
+                state = state.windowsOnly();
+            }
+            long watermark = Math.max(state.windowWatermarkMillis(), deadline);
+            List<Emission> closed = windows.advance(node, state.series(), state.windowWatermarkMillis(), watermark);
+            state = state.withWindowWatermark(watermark);
+            closed.forEach(this::forward);
+            if (state.series().isEmpty()) {
+                store.delete(node);
+                book.remove(node);
+            } else {
+                store.put(node, state);
+                book.put(node, book(state));
+            }
+        }
+    }
+
+    private void tombstone(String node, NodeState state, long nowMillis) {
+        if (state.nodeEmitted()) {
+            if (publishNodes) {
+                forward(new Emission.NodeTombstone(node, nowMillis));
+            }
+            metrics.tombstone("node", "stale");
+        }
+        for (Map.Entry<String, PodState> pod : state.pods().entrySet()) {
+            if (pod.getValue().emitted()) {
+                if (publishPods) {
                     forward(new Emission.PodTombstone(pod.getKey(), nowMillis));
-                    metrics.tombstone("pod", "stale");
                 }
+                metrics.tombstone("pod", "stale");
             }
-            store.delete(entry.key);
-            LOG.atInfo().addKeyValue("node", entry.key).addKeyValue("reason", "stale")
-                    .log("node silent for longer than {}: tombstoned with its pods", stalenessBound);
         }
+        forward(new Emission.NodeUsageTombstone(node, nowMillis));
+        LOG.atInfo().addKeyValue("node", node).addKeyValue("reason", "stale")
+                .log("node silent for longer than {}: tombstoned with its pods", stalenessBound);
     }
 
     private void forward(Emission emission) {

@@ -4,9 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.metricsstream.aggregator.window.WindowAggregate;
-import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.NodeScrape;
+import dev.metricsstream.avro.NodeUsage;
 import dev.metricsstream.schemas.Topics;
 import dev.metricsstream.testkit.kafka.KafkaBroker;
 import dev.metricsstream.testkit.kafka.KafkaBrokerExtension;
@@ -31,8 +30,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,15 +100,10 @@ class AggregatorAppIT {
             assertEquals(topics.kubeletScrapes().name(), new String(dead.get(0).headers()
                     .lastHeader(DeadLetters.HEADER_SOURCE_TOPIC).value(), StandardCharsets.UTF_8));
             assertEquals(2, broker.readAtLeast(topics.podMetrics(), 2, WAIT).size(), "good records still processed");
-            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-                ReadOnlyWindowStore<String, WindowAggregate> hours = app.windowStore(EntityKind.NODE,
-                        Duration.ofHours(1));
-                try (WindowStoreIterator<WindowAggregate> windows = hours.fetch("node-0",
-                        java.time.Instant.now().minus(Duration.ofHours(2)), java.time.Instant.now())) {
-                    assertTrue(windows.hasNext(), "the open hour window of node-0 is queryable");
-                    assertEquals(1, windows.next().value.count());
-                }
-            });
+            List<ConsumerRecord<String, NodeUsage>> usage = broker.readAtLeast(topics.nodeUsage(), 2, WAIT);
+            NodeUsage latest = usage.get(usage.size() - 1).value();
+            assertEquals("node-0", latest.getNodeName());
+            assertEquals(2, latest.getPods().size(), "the node-batched record carries both published pods");
 
             await().atMost(WAIT).untilAsserted(() -> {
                 String metrics = get(app, "/metrics").body();

@@ -1,9 +1,12 @@
 package dev.metricsstream.aggregator.scrape;
 
+import dev.metricsstream.avro.EntityKind;
+import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
+import dev.metricsstream.avro.NodeUsage;
 import dev.metricsstream.avro.PodMetrics;
 
-/** One record the aggregator publishes: a new value or a tombstone, for a node or a pod. */
+/** One record the aggregator publishes: a new value or a tombstone, for a node or a pod, or a closed window. */
 public sealed interface Emission {
 
     String key();
@@ -21,5 +24,17 @@ public sealed interface Emission {
     }
 
     record PodTombstone(String key, long timestampMillis) implements Emission {
+    }
+
+    /** The node-batched view after one applied scrape; key node name. */
+    record NodeUsageUpdate(String key, NodeUsage value, long timestampMillis) implements Emission {
+    }
+
+    /** The node is gone (stale): its node-usage record is deleted. */
+    record NodeUsageTombstone(String key, long timestampMillis) implements Emission {
+    }
+
+    /** A closed window, keyed {@code entity@windowSizeMillis@windowStartMillis}; timestamp = window end. */
+    record WindowClosed(String key, EntityKind kind, MetricsWindow value, long timestampMillis) implements Emission {
     }
 }

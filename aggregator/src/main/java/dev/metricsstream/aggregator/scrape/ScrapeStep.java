@@ -11,6 +11,7 @@ import dev.metricsstream.avro.ContainerSample;
 import dev.metricsstream.avro.NodeInfo;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.NodeScrape;
+import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.avro.PodSample;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,6 +66,7 @@ public final class ScrapeStep {
 
         StoredPoints nodePoints = null;
         long nodeEmitted = previous == null ? PodState.NOT_EMITTED : previous.nodeEmittedTimestampMillis();
+        Usage nodeUsage = previous == null ? null : previous.nodeUsage();
         Optional<MetricsPoint> nodePoint = SamplePoints.node(scrape.getNode());
         StoredPoints storedNode = previous == null ? null : previous.node();
         if (nodePoint.isPresent()) {
@@ -75,10 +77,12 @@ public final class ScrapeStep {
                 emissions.add(new Emission.NodeUpdate(nodeName, nodeMetrics(nodeName, scrape.getNodeInfo(), usage),
                         usage.timestampMillis()));
                 nodeEmitted = usage.timestampMillis();
+                nodeUsage = usage;
             }
         } else if (nodeEmitted != PodState.NOT_EMITTED) {
             emissions.add(new Emission.NodeTombstone(nodeName, nowMillis));
             nodeEmitted = PodState.NOT_EMITTED;
+            nodeUsage = null;
         }
 
         Map<String, PodState> previousPods = previous == null ? Map.of() : previous.pods();
@@ -93,24 +97,27 @@ public final class ScrapeStep {
             PodState before = previousPods.get(podKey);
             PodOutcome outcome = pod(nodeName, pod, before, resolution);
             long emitted = before == null ? PodState.NOT_EMITTED : before.emittedTimestampMillis();
+            PodMetrics lastEmitted = before == null ? null : before.lastEmitted();
             PodAssembler.Result assembled = outcome.assembled();
             if (assembled instanceof PodAssembler.Result.Assembled ok) {
                 if (ok.metrics().getTimestampMillis() > emitted) {
                     emissions.add(new Emission.PodUpdate(podKey, ok.metrics(), ok.metrics().getTimestampMillis()));
                     emitted = ok.metrics().getTimestampMillis();
+                    lastEmitted = ok.metrics();
                 }
             } else if (assembled instanceof PodAssembler.Result.NotRunning notRunning) {
                 notPublished.put(podKey, "phase " + notRunning.phase());
                 if (emitted != PodState.NOT_EMITTED) {
                     emissions.add(new Emission.PodTombstone(podKey, nowMillis));
                     emitted = PodState.NOT_EMITTED;
+                    lastEmitted = null;
                 }
             } else if (assembled instanceof PodAssembler.Result.Incomplete incomplete) {
                 notPublished.put(podKey, incomplete.reason());
             } else {
                 notPublished.put(podKey, "no running container");
             }
-            pods.put(podKey, new PodState(emitted, outcome.containers()));
+            pods.put(podKey, new PodState(emitted, outcome.containers(), lastEmitted));
         }
         for (Map.Entry<String, PodState> gone : previousPods.entrySet()) {
             if (!seen.contains(gone.getKey()) && gone.getValue().emitted()) {
@@ -118,7 +125,9 @@ public final class ScrapeStep {
             }
         }
         long watermark = Math.max(previous == null ? NO_SAMPLE : previous.newestSampleMillis(), newestSample);
-        NodeState next = new NodeState(watermark, nowMillis, nodePoints, nodeEmitted, pods);
+        NodeState next = new NodeState(watermark, nowMillis, nodePoints, nodeEmitted, pods, nodeUsage,
+                previous == null ? NodeState.NO_WATERMARK : previous.windowWatermarkMillis(),
+                previous == null ? null : previous.series());
         return new Result(next, emissions, false, notPublished);
     }
 

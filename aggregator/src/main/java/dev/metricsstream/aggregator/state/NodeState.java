@@ -1,6 +1,9 @@
 package dev.metricsstream.aggregator.state;
 
 import dev.metricsstream.aggregator.rate.StoredPoints;
+import dev.metricsstream.aggregator.rate.Usage;
+import dev.metricsstream.aggregator.window.SampleSeries;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,15 +16,50 @@ import java.util.TreeMap;
  * @param node                  the node's own points, null when the newest scrape had no complete node sample
  * @param nodeEmittedTimestampMillis sample time of the last NodeMetrics emitted, {@link PodState#NOT_EMITTED} if none
  * @param pods                  per pod key ({@code namespace/name})
+ * @param nodeUsage             the node usage last emitted (what node-metrics holds), null when none is live
+ * @param windowWatermarkMillis newest sample time the windows have seen (a window closes when it passes the
+ *                              window's end + grace); {@link #NO_WATERMARK} before the first sample
+ * @param series                samples still in an open window, per entity (the node name, or a pod key); mutable,
+ *                              shared with the state that follows this one
  */
 public record NodeState(long newestSampleMillis, long lastSeenMillis, StoredPoints node,
-                        long nodeEmittedTimestampMillis, Map<String, PodState> pods) {
+                        long nodeEmittedTimestampMillis, Map<String, PodState> pods, Usage nodeUsage,
+                        long windowWatermarkMillis, Map<String, SampleSeries> series) {
+
+    public static final long NO_WATERMARK = Long.MIN_VALUE;
 
     public NodeState {
         pods = java.util.Collections.unmodifiableMap(new TreeMap<>(pods));
+        series = series == null ? new HashMap<>() : series;
+    }
+
+    /** A state without windows (tests and the rate path only). */
+    public NodeState(long newestSampleMillis, long lastSeenMillis, StoredPoints node,
+                     long nodeEmittedTimestampMillis, Map<String, PodState> pods) {
+        this(newestSampleMillis, lastSeenMillis, node, nodeEmittedTimestampMillis, pods, null, NO_WATERMARK,
+                null);
     }
 
     public boolean nodeEmitted() {
         return nodeEmittedTimestampMillis != PodState.NOT_EMITTED;
+    }
+
+    /** True while something of the node is live on node-metrics/pod-metrics or remembered for rates. */
+    public boolean live() {
+        return node != null || nodeEmitted() || !pods.isEmpty();
+    }
+
+    public NodeState withWindowWatermark(long watermarkMillis) {
+        return new NodeState(newestSampleMillis, lastSeenMillis, node, nodeEmittedTimestampMillis, pods, nodeUsage,
+                watermarkMillis, series);
+    }
+
+    /**
+     * What is left after the node was tombstoned as stale: only its open windows (so scrapes delivered late, e.g.
+     * buffered by a collector through a broker outage, still land in them). Rates start over as for a new node.
+     */
+    public NodeState windowsOnly() {
+        return new NodeState(Long.MIN_VALUE, lastSeenMillis, null, PodState.NOT_EMITTED, Map.of(), null,
+                windowWatermarkMillis, series);
     }
 }

@@ -1,0 +1,308 @@
+package dev.metricsstream.aggregator;
+
+import static dev.metricsstream.aggregator.Scrapes.CORE_SECOND;
+import static dev.metricsstream.aggregator.Scrapes.MIB;
+import static dev.metricsstream.aggregator.Scrapes.container;
+import static dev.metricsstream.aggregator.Scrapes.node;
+import static dev.metricsstream.aggregator.Scrapes.pod;
+import static dev.metricsstream.aggregator.Scrapes.scrape;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.metricsstream.avro.EntityKind;
+import dev.metricsstream.avro.MetricsWindow;
+import dev.metricsstream.avro.NodeMetrics;
+import dev.metricsstream.avro.NodeScrape;
+import dev.metricsstream.avro.NodeUsage;
+import dev.metricsstream.avro.PodMetrics;
+import dev.metricsstream.avro.PodSample;
+import dev.metricsstream.avro.PodUsage;
+import dev.metricsstream.schemas.Topics;
+import dev.metricsstream.schemas.WindowKey;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Windows computed from the node state equal a direct computation over the values the aggregator published on
+ * node-metrics/pod-metrics, also when scrapes arrive late: nodes lagging behind others (within and beyond the
+ * grace, as a collector's buffer after a broker outage) and a node's own scrapes out of order (the older one is a
+ * replay: neither published nor counted). And node-usage holds exactly the latest pod-metrics values of its pods.
+ */
+class NodeStateWindowsTest {
+
+    static final long T0 = 1_700_000_000_000L; // 20 s before a minute boundary
+    static final long NODE_START = T0 - 3_600_000;
+    static final int ROUNDS = 60; // 15 min at 15 s
+    static final List<Long> SIZES = List.of(60_000L, 300_000L, 3_600_000L);
+
+    @TempDir
+    Path stateDir;
+
+    final Topics topics = Topics.withPrefix("w.");
+    final AggregatorMetrics metrics = AggregatorMetrics.unregistered();
+    TopologyTestDriver driver;
+    TestInputTopic<String, NodeScrape> scrapes;
+    TestOutputTopic<String, NodeMetrics> nodeMetrics;
+    TestOutputTopic<String, PodMetrics> podMetrics;
+    TestOutputTopic<String, NodeUsage> nodeUsage;
+    TestOutputTopic<String, MetricsWindow> nodeWindows;
+    TestOutputTopic<String, MetricsWindow> podWindows;
+
+    @BeforeEach
+    void start() {
+        AggregatorConfig config = AggregatorConfig.from(Map.of("STATE_DIR", stateDir.toString(),
+                "SCRAPE_RESOLUTION", "15s", "WINDOW_GRACE", "30s", "WINDOW_SIZES", "1m,5m,1h"));
+        driver = new TopologyTestDriver(AggregatorTopology.build(topics, config, metrics),
+                AggregatorTopology.streamsProperties(topics, config, metrics), Instant.ofEpochMilli(T0));
+        scrapes = driver.createInputTopic(topics.kubeletScrapes().name(),
+                topics.kubeletScrapes().keySerde().serializer(), topics.kubeletScrapes().valueSerde().serializer());
+        nodeMetrics = driver.createOutputTopic(topics.nodeMetrics().name(),
+                topics.nodeMetrics().keySerde().deserializer(), topics.nodeMetrics().valueSerde().deserializer());
+        podMetrics = driver.createOutputTopic(topics.podMetrics().name(),
+                topics.podMetrics().keySerde().deserializer(), topics.podMetrics().valueSerde().deserializer());
+        nodeUsage = driver.createOutputTopic(topics.nodeUsage().name(),
+                topics.nodeUsage().keySerde().deserializer(), topics.nodeUsage().valueSerde().deserializer());
+        nodeWindows = driver.createOutputTopic(topics.nodeMetricsWindows().name(),
+                topics.nodeMetricsWindows().keySerde().deserializer(),
+                topics.nodeMetricsWindows().valueSerde().deserializer());
+        podWindows = driver.createOutputTopic(topics.podMetricsWindows().name(),
+                topics.podMetricsWindows().keySerde().deserializer(),
+                topics.podMetricsWindows().valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    /** A node of 3 pods whose rates and memory change randomly every round; cumulative counters are tracked. */
+    static final class Fleet {
+        final Random random = new Random(7);
+        final Map<String, long[]> cumulative = new HashMap<>();
+
+        NodeScrape scrape(String nodeName, int round) {
+            long ts = T0 + round * 15_000L;
+            List<PodSample> pods = new ArrayList<>();
+            for (int p = 0; p < 3; p++) {
+                String name = nodeName + "-pod-" + p;
+                long[] cpu = cumulative.computeIfAbsent(name, k -> new long[] {1000 * CORE_SECOND});
+                cpu[0] += random.nextInt(4_000) * (CORE_SECOND / 1_000) * 15 / 1_000 * 1_000;
+                pods.add(pod("ns-" + p, name, "Running",
+                        container("app", NODE_START, ts, cpu[0], (100 + random.nextInt(900)) * MIB)));
+            }
+            long[] nodeCpu = cumulative.computeIfAbsent(nodeName, k -> new long[] {90_000 * CORE_SECOND});
+            nodeCpu[0] += random.nextInt(16_000) * (CORE_SECOND / 1_000) * 15;
+            return Scrapes.scrape(nodeName, ts + 2, node(NODE_START, ts, nodeCpu[0], (4_000 + random.nextInt(4_000)) * MIB),
+                    pods.toArray(new PodSample[0]));
+        }
+    }
+
+    void pipe(NodeScrape scrape) {
+        scrapes.pipeInput(scrape.getNodeName(), scrape, scrape.getScrapeTimeMillis());
+    }
+
+    @Test
+    void windows_equal_a_direct_computation_over_the_published_samples_including_late_ones() {
+        Fleet fleet = new Fleet();
+        Map<Integer, List<NodeScrape>> byRound = new TreeMap<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            byRound.put(round, List.of(fleet.scrape("node-a", round), fleet.scrape("node-b", round),
+                    fleet.scrape("node-c", round)));
+        }
+        List<NodeScrape> heldB = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            List<NodeScrape> now = byRound.get(round);
+            pipe(now.get(0)); // node-a: on time
+            // node-b: its collector buffers rounds 10..17 (a 2-minute broker outage), then delivers them at once
+            if (round >= 10 && round < 18) {
+                heldB.add(now.get(1));
+            } else {
+                if (round == 18) {
+                    heldB.forEach(this::pipe);
+                    heldB.clear();
+                }
+                pipe(now.get(1));
+            }
+            // node-c: runs 2 rounds (30 s, within the grace) behind the others, and its rounds 20/21 arrive swapped
+            if (round >= 2) {
+                int c = round - 2;
+                if (c == 20) {
+                    pipe(byRound.get(21).get(2));
+                } else if (c == 21) {
+                    pipe(byRound.get(20).get(2)); // older than what was applied: a replay, ignored whole
+                } else {
+                    pipe(byRound.get(c).get(2));
+                }
+            }
+            driver.advanceWallClockTime(Duration.ofSeconds(15));
+        }
+        pipe(byRound.get(ROUNDS - 2).get(2));
+        pipe(byRound.get(ROUNDS - 1).get(2));
+        // everyone falls silent: the wall-clock sweep tombstones the nodes and closes the rest of their windows
+        driver.advanceWallClockTime(Duration.ofHours(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(15));
+
+        Map<String, List<long[]>> samples = new TreeMap<>(); // entity -> [time, cpu, memory]
+        Map<String, String> labelsOf = new HashMap<>();
+        for (TestRecord<String, NodeMetrics> r : nodeMetrics.readRecordsToList()) {
+            if (r.value() != null) {
+                samples.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(new long[] {
+                        r.value().getTimestampMillis(), r.value().getCpuNanocores(),
+                        r.value().getMemoryWorkingSetBytes()});
+            }
+        }
+        for (TestRecord<String, PodMetrics> r : podMetrics.readRecordsToList()) {
+            if (r.value() != null) {
+                samples.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(new long[] {
+                        r.value().getTimestampMillis(), AggregatorTopology.podCpuNanocores(r.value()),
+                        AggregatorTopology.podMemoryBytes(r.value())});
+                labelsOf.put(r.key(), r.value().getLabels().get("app"));
+            }
+        }
+        assertEquals(12, samples.size(), "3 nodes and 9 pods published");
+        assertEquals(ROUNDS - 1, samples.get("node-a").size(), "node-a: every round after the first");
+        assertEquals(ROUNDS - 2, samples.get("node-c").size(), "node-c: less its replayed round 20");
+        assertTrue(samples.get("node-b").size() >= ROUNDS - 4,
+                "node-b's buffered rounds were published: " + samples.get("node-b").size());
+
+        Map<String, MetricsWindow> expected = new TreeMap<>();
+        samples.forEach((entity, list) -> {
+            for (long size : SIZES) {
+                Map<Long, List<long[]>> windows = new TreeMap<>();
+                for (long[] s : list) {
+                    windows.computeIfAbsent(s[0] - Math.floorMod(s[0], size), k -> new ArrayList<>()).add(s);
+                }
+                windows.forEach((start, in) -> expected.put(new WindowKey(entity, size, start).format(),
+                        direct(entity, start, size, in, labelsOf.get(entity))));
+            }
+        });
+        Map<String, MetricsWindow> actual = new TreeMap<>();
+        for (KeyValue<String, MetricsWindow> kv : nodeWindows.readKeyValuesToList()) {
+            assertNull(actual.put(kv.key, kv.value), "emitted once: " + kv.key);
+        }
+        for (KeyValue<String, MetricsWindow> kv : podWindows.readKeyValuesToList()) {
+            assertNull(actual.put(kv.key, kv.value), "emitted once: " + kv.key);
+        }
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((key, window) -> assertEquals(window, actual.get(key), key));
+        assertEquals(0, metrics.lateWindowSampleCount(), "nothing arrived after its window closed");
+    }
+
+    static MetricsWindow direct(String entity, long start, long size, List<long[]> in, String appLabel) {
+        int n = in.size();
+        long[] cpu = in.stream().mapToLong(s -> s[1]).sorted().toArray();
+        long[] memory = in.stream().mapToLong(s -> s[2]).sorted().toArray();
+        boolean pod = entity.contains("/");
+        String node = pod ? appLabel.substring(0, appLabel.indexOf("-pod-")) : entity;
+        return MetricsWindow.newBuilder()
+                .setEntityKind(pod ? EntityKind.POD : EntityKind.NODE)
+                .setEntity(entity)
+                .setNodeName(node)
+                .setLabels(pod ? Map.of("app", appLabel) : Map.of("kubernetes.io/hostname", entity))
+                .setWindowSizeMillis(size)
+                .setWindowStartMillis(start)
+                .setWindowEndMillis(start + size)
+                .setCount(n)
+                .setCpuCoresAvg((double) Arrays.stream(cpu).sum() / n / 1e9)
+                .setCpuCoresMin(cpu[0] / 1e9)
+                .setCpuCoresMax(cpu[n - 1] / 1e9)
+                .setCpuCoresP50(nearestRank(cpu, 50) / 1e9)
+                .setCpuCoresP95(nearestRank(cpu, 95) / 1e9)
+                .setCpuCoresP99(nearestRank(cpu, 99) / 1e9)
+                .setMemoryBytesAvg((double) Arrays.stream(memory).sum() / n)
+                .setMemoryBytesMin(memory[0])
+                .setMemoryBytesMax(memory[n - 1])
+                .setMemoryBytesP50(nearestRank(memory, 50))
+                .setMemoryBytesP95(nearestRank(memory, 95))
+                .setMemoryBytesP99(nearestRank(memory, 99))
+                .build();
+    }
+
+    /** The textbook nearest-rank percentile: the ⌈p/100 · n⌉-th smallest value. */
+    static long nearestRank(long[] sorted, int percent) {
+        int rank = (int) Math.max(1, (percent * (long) sorted.length + 99) / 100);
+        return sorted[rank - 1];
+    }
+
+    @Test
+    void node_usage_holds_the_node_and_exactly_the_latest_pod_metrics_of_its_live_pods_sorted() {
+        Fleet fleet = new Fleet();
+        Map<String, PodMetrics> latestPods = new TreeMap<>();
+        NodeMetrics latestNode = null;
+        for (int round = 0; round < 4; round++) {
+            NodeScrape scrape = fleet.scrape("node-a", round);
+            if (round == 3) {
+                // pod 1 leaves the node; pod 2's sample is incomplete (it stays live with its previous value)
+                PodSample incomplete = scrape.getPods().get(2);
+                incomplete.getContainers().get(0).setCumulativeCpuNanos(null);
+                scrape.setPods(new ArrayList<>(List.of(scrape.getPods().get(0), incomplete)));
+            }
+            pipe(scrape);
+            for (KeyValue<String, PodMetrics> kv : podMetrics.readKeyValuesToList()) {
+                latestPods.put(kv.key, kv.value);
+            }
+            for (NodeMetrics value : nodeMetrics.readValuesToList()) {
+                latestNode = value;
+            }
+            List<KeyValue<String, NodeUsage>> usage = nodeUsage.readKeyValuesToList();
+            assertEquals(1, usage.size(), "one node-usage record per applied scrape");
+            NodeUsage value = usage.get(0).value;
+            assertEquals("node-a", usage.get(0).key);
+            assertEquals(15_000L, value.getScrapeResolutionMillis());
+            assertEquals(Map.of("kubernetes.io/hostname", "node-a"), value.getLabels());
+            if (latestNode == null) {
+                assertNull(value.getNode());
+            } else {
+                assertEquals(latestNode.getTimestampMillis(), value.getNode().getTimestampMillis());
+                assertEquals(latestNode.getCpuNanocores(), value.getNode().getCpuNanocores());
+                assertEquals(latestNode.getWindowNanos(), value.getNode().getWindowNanos());
+            }
+            List<String> expected = new ArrayList<>();
+            latestPods.values().stream().filter(p -> p != null)
+                    .sorted(java.util.Comparator.comparing((PodMetrics p) -> p.getNamespace())
+                            .thenComparing(PodMetrics::getName))
+                    .forEach(p -> expected.add(describe(p.getNamespace(), p.getName(), p.getLabels(),
+                            p.getTimestampMillis(), p.getWindowNanos(), p.getContainers().stream()
+                                    .map(c -> c.getName() + "=" + c.getCpuNanocores() + "/"
+                                            + c.getMemoryWorkingSetBytes()).toList())));
+            List<String> actual = new ArrayList<>();
+            for (PodUsage p : value.getPods()) {
+                actual.add(describe(p.getNamespace(), p.getName(), p.getLabels(), p.getTimestampMillis(),
+                        p.getWindowNanos(), p.getContainers().stream().map(c -> c.getName() + "="
+                                + c.getCpuNanocores() + "/" + c.getMemoryWorkingSetBytes()).toList()));
+            }
+            assertEquals(expected, actual, "round " + round);
+            if (round == 3) {
+                assertEquals(2, actual.size(), "the pod that left is gone, the incomplete one is still live");
+            }
+        }
+        driver.advanceWallClockTime(Duration.ofMinutes(2));
+        List<KeyValue<String, NodeUsage>> gone = nodeUsage.readKeyValuesToList();
+        assertEquals(List.of(KeyValue.pair("node-a", (NodeUsage) null)), gone, "a stale node's record is deleted");
+    }
+
+    private static String describe(String namespace, String name, Map<String, String> labels, long timestampMillis,
+                                   long windowNanos, List<String> containers) {
+        return namespace + "/" + name + " " + new TreeMap<>(labels) + " @" + timestampMillis + " w" + windowNanos
+                + " " + containers;
+    }
+
+}
