@@ -2,7 +2,7 @@ package dev.metricsstream.gateway;
 
 import dev.metricsstream.common.config.EnvReader;
 import dev.metricsstream.gateway.auth.AuthConfig;
-import dev.metricsstream.gateway.store.StoreTopology;
+import dev.metricsstream.gateway.store.GatewayStore;
 import dev.metricsstream.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +25,8 @@ import java.util.Map;
  * @param serviceName             SERVICE_NAME, in-cluster Service name used for the self-signed SANs
  * @param podNamespace            POD_NAMESPACE, in-cluster namespace used for the self-signed SANs
  * @param stalenessBound          STALENESS_BOUND, nothing older is served
+ * @param stalenessBoundConfigured whether STALENESS_BOUND was set; if not, the bound is 3 × the scrape resolution
+ *                                the data carries, and {@code stalenessBound} (45 s) only until a record carries one
  * @param preferredVersion        PREFERRED_VERSION, v1beta1 or v1
  * @param auth                    AUTH_MODE and the delegated authentication/authorization settings ({@link AuthConfig})
  */
@@ -41,6 +43,7 @@ public record GatewayConfig(
         String serviceName,
         String podNamespace,
         Duration stalenessBound,
+        boolean stalenessBoundConfigured,
         String preferredVersion,
         AuthConfig auth) {
 
@@ -67,6 +70,7 @@ public record GatewayConfig(
         Path certDir = reader.path("TLS_CERT_DIR", null);
         String service = reader.string("SERVICE_NAME", "metrics-stream-gateway");
         String namespace = reader.string("POD_NAMESPACE", "default");
+        boolean stalenessConfigured = reader.string("STALENESS_BOUND", null) != null;
         Duration staleness = reader.duration("STALENESS_BOUND", Duration.ofSeconds(45), Duration.ofSeconds(1),
                 Duration.ofHours(1));
         String preferred = reader.string("PREFERRED_VERSION", "v1beta1");
@@ -75,7 +79,7 @@ public record GatewayConfig(
         reader.check(http == 0 || http != https, "HTTP_PORT and HTTPS_PORT must differ, both are " + https);
         reader.finish();
         return new GatewayConfig(bootstrap, kafka, prefix, applicationId, stateDir, bind, https, http, certDir, service,
-                namespace, staleness, preferred, auth);
+                namespace, staleness, stalenessConfigured, preferred, auth);
     }
 
     /** Served versions, the preferred one first (the order discovery lists them in). */
@@ -88,10 +92,10 @@ public record GatewayConfig(
         return Topics.withPrefix(topicPrefix);
     }
 
-    public StoreTopology.Topics storeTopics() {
+    public GatewayStore.Topics storeTopics() {
         Topics topics = topics();
-        return new StoreTopology.Topics(topics.nodeMetrics().name(), topics.podMetrics().name(),
-                topics.nodeMetricsWindows().name(), topics.podMetricsWindows().name());
+        return new GatewayStore.Topics(topics.nodeUsage().name(), topics.nodeMetricsWindows().name(),
+                topics.podMetricsWindows().name());
     }
 
     /** Every environment variable the gateway reads (besides the {@code KAFKA_*} pass-through). */
