@@ -244,7 +244,9 @@ final class TopicLoader implements AutoCloseable {
                         kafka.seek(partition, offset);
                     }
                 }
-                kafka.seekToBeginning(fromBeginning);
+                if (!fromBeginning.isEmpty()) { // an empty collection would mean every assigned partition
+                    kafka.seekToBeginning(fromBeginning);
+                }
                 return new HashMap<>(kafka.endOffsets(partitions, METADATA_TIMEOUT));
             } catch (WakeupException e) {
                 throw e;
