@@ -16,8 +16,9 @@ import java.util.Map;
  * @param kafkaBootstrapServers   KAFKA_BOOTSTRAP_SERVERS
  * @param kafkaClientProperties   every other KAFKA_* variable, passed through Strimzi-style
  * @param topicPrefix             TOPIC_PREFIX, prepended to every topic name
- * @param applicationId           APPLICATION_ID, Kafka Streams application.id (client ids, state directory)
- * @param stateDir                STATE_DIR, Kafka Streams state directory (null: a fresh temporary directory)
+ * @param applicationId           APPLICATION_ID, client id prefix of the consumers that load the store
+ * @param stateDir                STATE_DIR, unused since the gateway keeps no local state (accepted so existing
+ *                                manifests stay valid)
  * @param bindAddress             BIND_ADDRESS for both ports
  * @param httpsPort               HTTPS_PORT (0 picks a free port)
  * @param httpPort                HTTP_PORT, the optional plain-HTTP port for local use (0 = off)

@@ -57,16 +57,24 @@ public final class GatewayMain implements AutoCloseable {
         GatewayStore store = new GatewayStore(consumerConfig(config), config.storeTopics(), storeMetrics, windowSink,
                 GatewayStore.DEFAULT_WINDOW_LOOKBACK, clock);
         storeMetrics.registerGauges(registry, store, clock, store::consumerLagRecords);
+        store.start(); // loading overlaps the TLS and HTTP set-up; /readyz says when it is done
         Health health = new Health().addLiveness(store.liveness()).addReadiness(store.readiness());
         auth.readiness().ifPresent(health::addReadiness);
 
-        TlsMaterial tls = config.tlsCertDir() != null ? TlsMaterial.fromCertDir(config.tlsCertDir())
-                : TlsMaterial.selfSigned(config.serviceName(), config.podNamespace());
-        GatewayServer server = GatewayServer.start(
-                new GatewayApp.Serving(config.bindAddress(), config.httpsPort(),
-                        config.httpPort() == 0 ? -1 : config.httpPort(), tls),
-                new GatewayApp.ApiSettings(config.versionsPreferredFirst(), freshness(config, store)),
-                new GatewayApp.Collaborators(store, clock, auth.filter(), registry, health));
+        GatewayServer server;
+        try {
+            TlsMaterial tls = config.tlsCertDir() != null ? TlsMaterial.fromCertDir(config.tlsCertDir())
+                    : TlsMaterial.selfSigned(config.serviceName(), config.podNamespace());
+            server = GatewayServer.start(
+                    new GatewayApp.Serving(config.bindAddress(), config.httpsPort(),
+                            config.httpPort() == 0 ? -1 : config.httpPort(), tls),
+                    new GatewayApp.ApiSettings(config.versionsPreferredFirst(), freshness(config, store)),
+                    new GatewayApp.Collaborators(store, clock, auth.filter(), registry, health));
+        } catch (RuntimeException e) {
+            store.close();
+            auth.close();
+            throw e;
+        }
         LOG.atInfo().addKeyValue("httpsPort", server.httpsPort()).addKeyValue("httpPort", server.httpPort())
                 .addKeyValue("tls", config.tlsCertDir() == null ? "self-signed" : config.tlsCertDir().toString())
                 .addKeyValue("stalenessBound", config.stalenessBoundConfigured() ? config.stalenessBound().toString()
@@ -75,7 +83,6 @@ public final class GatewayMain implements AutoCloseable {
                 .addKeyValue("preferredVersion", config.preferredVersion())
                 .addKeyValue("authMode", config.auth().mode().name().toLowerCase(java.util.Locale.ROOT))
                 .log("gateway serving");
-        store.start();
         return new GatewayMain(store, server, auth);
     }
 

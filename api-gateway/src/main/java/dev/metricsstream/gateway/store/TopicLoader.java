@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 final class TopicLoader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicLoader.class);
     private static final Duration POLL = Duration.ofSeconds(1);
+    /** Short while restoring: the last poll before the end offsets must not wait for records that will not come. */
+    private static final Duration RESTORE_POLL = Duration.ofMillis(50);
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
 
     /** What is done with the records; called on the loader's thread only. */
@@ -140,10 +142,13 @@ final class TopicLoader implements AutoCloseable {
             Map<TopicPartition, Long> targets) {
         long restoreStartNanos = System.nanoTime();
         long records = 0;
+        if (caughtUp(kafka, targets)) { // nothing to restore (empty topics)
+            finishRestore(records, restoreStartNanos);
+        }
         while (closing.getCount() > 0) {
             ConsumerRecords<String, byte[]> batch;
             try {
-                batch = kafka.poll(POLL);
+                batch = kafka.poll(restored ? POLL : RESTORE_POLL);
             } catch (KafkaException e) {
                 if (e instanceof WakeupException) {
                     throw e;
@@ -157,14 +162,18 @@ final class TopicLoader implements AutoCloseable {
             }
             records += batch.count();
             if (restoring && caughtUp(kafka, targets)) {
-                handler.restored();
-                restored = true;
-                LOG.atInfo().addKeyValue("loader", name).addKeyValue("records", records)
-                        .addKeyValue("millis", (System.nanoTime() - restoreStartNanos) / 1_000_000)
-                        .log("restored up to the end offsets seen at start");
+                finishRestore(records, restoreStartNanos);
             }
             lagRecords = lag(kafka, partitions);
         }
+    }
+
+    private void finishRestore(long records, long restoreStartNanos) {
+        handler.restored();
+        restored = true;
+        LOG.atInfo().addKeyValue("loader", name).addKeyValue("records", records)
+                .addKeyValue("millis", (System.nanoTime() - restoreStartNanos) / 1_000_000)
+                .log("restored up to the end offsets seen at start");
     }
 
     private boolean caughtUp(KafkaConsumer<String, byte[]> kafka, Map<TopicPartition, Long> targets) {

@@ -47,7 +47,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <pre>
  * java -cp "$CP" dev.metricsstream.bench.fleet.GatewayBenchMain --nodes 1000 --pods-per-node 30 --resolution 15s \
- *     --history 4 --restarts 3 --warmup 30s --duration 2m --query-rate 2 --top-interval 15s [--jfr]
+ *     --history 4 --restarts 3 --warmup 30s --duration 120s --query-rate 2 --top-interval 15s [--jfr] \
+ *     [--gateway-heap 256m] [--gateway-jvm "-XX:+UseSerialGC ..."]
  * </pre>
  */
 public final class GatewayBenchMain {
@@ -127,7 +128,7 @@ public final class GatewayBenchMain {
                 }
             }
             producer.flush();
-            result.put("recordsOnTopicAtRestart", (long) history * nodes);
+
             say(String.format(Locale.ROOT, "%,d node-usage records (%d per node) on the topic", (long) history * nodes,
                     history));
             int httpPort = freePort();
@@ -141,6 +142,7 @@ public final class GatewayBenchMain {
             String baseUrl = "http://127.0.0.1:" + httpPort;
             String heap = args.getOrDefault("gateway-heap", "256m");
             result.put("gatewayHeap", heap);
+        result.put("gatewayJvmOptions", args.getOrDefault("gateway-jvm", "-XX:+UseG1GC"));
             List<Map<String, Object>> restarts = new ArrayList<>();
             int restartCount = Integer.parseInt(args.getOrDefault("restarts", "3"));
             JavaProcess gateway = null;
@@ -148,16 +150,25 @@ public final class GatewayBenchMain {
                 if (gateway != null) {
                     gateway.close();
                     processes.remove(gateway);
+                    // a fresh round, as the aggregator would have written meanwhile: the data must not be stale
+                    long fresh = System.currentTimeMillis();
+                    for (int n = 0; n < nodes; n++) {
+                        producer.send(new ProducerRecord<>(topics.nodeUsage().name(), Fleet.nodeName(n),
+                                fleet.usage(n, fresh, resolution.toMillis())));
+                    }
+                    producer.flush();
                 }
-                List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-Xms32m", "-XX:+UseG1GC",
-                        "-XX:+ExitOnOutOfMemoryError"));
+                List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-Xms32m", "-XX:+ExitOnOutOfMemoryError"));
+                jvm.addAll(List.of(args.getOrDefault("gateway-jvm", "-XX:+UseG1GC").split(" ")));
                 if (i == restartCount - 1 && args.containsKey("jfr")) {
                     jvm.add("-XX:StartFlightRecording=filename=" + runDir.resolve("gateway.jfr") + ",settings=profile");
                 }
                 gateway = JavaProcess.start("gateway", "dev.metricsstream.gateway.GatewayMain", jvm, env,
                         runDir.resolve("gateway-" + i + ".log"), null);
                 processes.add(gateway);
-                restarts.add(awaitReady(baseUrl, gateway));
+                Map<String, Object> figures = awaitReady(baseUrl, gateway);
+                figures.put("recordsOnTopic", (long) (history + i) * nodes);
+                restarts.add(figures);
                 say("restart " + i + ": " + restarts.get(restarts.size() - 1));
             }
             result.put("restartToReady", restarts);
