@@ -48,7 +48,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * <pre>
  * java -cp "$CP" dev.metricsstream.bench.fleet.GatewayBenchMain --nodes 1000 --pods-per-node 30 --resolution 15s \
  *     --history 4 --restarts 3 --warmup 30s --duration 120s --query-rate 2 --top-interval 15s [--jfr] \
- *     [--gateway-heap 256m] [--gateway-jvm "-XX:+UseSerialGC ..."]
+ *     [--gateway-heap 256m] [--gateway-jvm "-XX:+UseSerialGC ..."] [--self-signed]
  * </pre>
  */
 public final class GatewayBenchMain {
@@ -139,6 +139,13 @@ public final class GatewayBenchMain {
             env.put("HTTPS_PORT", Integer.toString(freePort()));
             env.put("BIND_ADDRESS", "127.0.0.1");
             env.put("AUTH_MODE", "off");
+            if (!args.containsKey("self-signed")) {
+                // as deployed: a mounted certificate, not a key pair generated at every start
+                Path certs = runDir.resolve("certs");
+                dev.metricsstream.gateway.tls.TlsMaterial.selfSigned("metrics-stream-gateway", "bench").writeTo(certs);
+                env.put("TLS_CERT_DIR", certs.toString());
+            }
+            result.put("tls", args.containsKey("self-signed") ? "self-signed at start" : "TLS_CERT_DIR");
             String baseUrl = "http://127.0.0.1:" + httpPort;
             String heap = args.getOrDefault("gateway-heap", "256m");
             result.put("gatewayHeap", heap);
