@@ -83,7 +83,11 @@ public final class GatewayApp {
     }
 
     /** API behaviour: served versions (preferred first) and the staleness bound. */
-    public record ApiSettings(List<String> versionsPreferredFirst, Duration stalenessBound) {
+    public record ApiSettings(List<String> versionsPreferredFirst, Freshness freshness) {
+        /** With a fixed staleness bound. */
+        public ApiSettings(List<String> versionsPreferredFirst, Duration stalenessBound) {
+            this(versionsPreferredFirst, new Freshness(stalenessBound));
+        }
     }
 
     private GatewayApp() {
@@ -100,7 +104,7 @@ public final class GatewayApp {
      */
     public static Javalin create(Serving serving, ApiSettings settings, Collaborators collaborators,
             CoreApiSlice.NodeResourcesSource coreApiNodes) {
-        Freshness freshness = new Freshness(settings.stalenessBound());
+        Freshness freshness = settings.freshness();
         Discovery discovery = new Discovery(settings.versionsPreferredFirst());
         VersionInfo version = VersionInfo.current();
         OpenApi openApi = new OpenApi(settings.versionsPreferredFirst(), version.gitVersion());

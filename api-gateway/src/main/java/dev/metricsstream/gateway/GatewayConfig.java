@@ -2,7 +2,7 @@ package dev.metricsstream.gateway;
 
 import dev.metricsstream.common.config.EnvReader;
 import dev.metricsstream.gateway.auth.AuthConfig;
-import dev.metricsstream.gateway.store.StoreTopology;
+import dev.metricsstream.gateway.store.GatewayStore;
 import dev.metricsstream.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +16,9 @@ import java.util.Map;
  * @param kafkaBootstrapServers   KAFKA_BOOTSTRAP_SERVERS
  * @param kafkaClientProperties   every other KAFKA_* variable, passed through Strimzi-style
  * @param topicPrefix             TOPIC_PREFIX, prepended to every topic name
- * @param applicationId           APPLICATION_ID, Kafka Streams application.id (client ids, state directory)
- * @param stateDir                STATE_DIR, Kafka Streams state directory (null: a fresh temporary directory)
+ * @param applicationId           APPLICATION_ID, client id prefix of the consumers that load the store
+ * @param stateDir                STATE_DIR, unused since the gateway keeps no local state (accepted so existing
+ *                                manifests stay valid)
  * @param bindAddress             BIND_ADDRESS for both ports
  * @param httpsPort               HTTPS_PORT (0 picks a free port)
  * @param httpPort                HTTP_PORT, the optional plain-HTTP port for local use (0 = off)
@@ -25,6 +26,8 @@ import java.util.Map;
  * @param serviceName             SERVICE_NAME, in-cluster Service name used for the self-signed SANs
  * @param podNamespace            POD_NAMESPACE, in-cluster namespace used for the self-signed SANs
  * @param stalenessBound          STALENESS_BOUND, nothing older is served
+ * @param stalenessBoundConfigured whether STALENESS_BOUND was set; if not, the bound is 3 × the scrape resolution
+ *                                the data carries, and {@code stalenessBound} (45 s) only until a record carries one
  * @param preferredVersion        PREFERRED_VERSION, v1beta1 or v1
  * @param auth                    AUTH_MODE and the delegated authentication/authorization settings ({@link AuthConfig})
  */
@@ -41,6 +44,7 @@ public record GatewayConfig(
         String serviceName,
         String podNamespace,
         Duration stalenessBound,
+        boolean stalenessBoundConfigured,
         String preferredVersion,
         AuthConfig auth) {
 
@@ -67,6 +71,7 @@ public record GatewayConfig(
         Path certDir = reader.path("TLS_CERT_DIR", null);
         String service = reader.string("SERVICE_NAME", "metrics-stream-gateway");
         String namespace = reader.string("POD_NAMESPACE", "default");
+        boolean stalenessConfigured = reader.string("STALENESS_BOUND", null) != null;
         Duration staleness = reader.duration("STALENESS_BOUND", Duration.ofSeconds(45), Duration.ofSeconds(1),
                 Duration.ofHours(1));
         String preferred = reader.string("PREFERRED_VERSION", "v1beta1");
@@ -75,7 +80,7 @@ public record GatewayConfig(
         reader.check(http == 0 || http != https, "HTTP_PORT and HTTPS_PORT must differ, both are " + https);
         reader.finish();
         return new GatewayConfig(bootstrap, kafka, prefix, applicationId, stateDir, bind, https, http, certDir, service,
-                namespace, staleness, preferred, auth);
+                namespace, staleness, stalenessConfigured, preferred, auth);
     }
 
     /** Served versions, the preferred one first (the order discovery lists them in). */
@@ -88,10 +93,10 @@ public record GatewayConfig(
         return Topics.withPrefix(topicPrefix);
     }
 
-    public StoreTopology.Topics storeTopics() {
+    public GatewayStore.Topics storeTopics() {
         Topics topics = topics();
-        return new StoreTopology.Topics(topics.nodeMetrics().name(), topics.podMetrics().name(),
-                topics.nodeMetricsWindows().name(), topics.podMetricsWindows().name());
+        return new GatewayStore.Topics(topics.nodeUsage().name(), topics.nodeMetricsWindows().name(),
+                topics.podMetricsWindows().name());
     }
 
     /** Every environment variable the gateway reads (besides the {@code KAFKA_*} pass-through). */

@@ -6,23 +6,21 @@ import dev.metricsstream.common.ops.ProcessMetrics;
 import dev.metricsstream.gateway.auth.DelegatedAuth;
 import dev.metricsstream.gateway.http.CoreApiSlice;
 import dev.metricsstream.gateway.store.Clock;
-import dev.metricsstream.gateway.store.KafkaMetricsStore;
+import dev.metricsstream.gateway.store.Freshness;
+import dev.metricsstream.gateway.store.GatewayStore;
 import dev.metricsstream.gateway.store.StoreMetrics;
-import dev.metricsstream.gateway.store.StoreTopology;
+import dev.metricsstream.gateway.store.WindowSink;
 import dev.metricsstream.gateway.tls.TlsMaterial;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.util.HashMap;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +28,11 @@ import org.slf4j.LoggerFactory;
 public final class GatewayMain implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
 
-    private final KafkaMetricsStore store;
+    private final GatewayStore store;
     private final GatewayServer server;
     private final DelegatedAuth auth;
 
-    private GatewayMain(KafkaMetricsStore store, GatewayServer server, DelegatedAuth auth) {
+    private GatewayMain(GatewayStore store, GatewayServer server, DelegatedAuth auth) {
         this.store = store;
         this.server = server;
         this.auth = auth;
@@ -50,7 +48,7 @@ public final class GatewayMain implements AutoCloseable {
      * registry (one per process: in-process runs that host several services pass their own).
      */
     public static GatewayMain start(GatewayConfig config, Clock clock, PrometheusRegistry registry) throws IOException {
-        return start(config, clock, registry, null);
+        return start(config, clock, registry, WindowSink.NONE, null);
     }
 
     /**
@@ -59,58 +57,76 @@ public final class GatewayMain implements AutoCloseable {
      */
     public static GatewayMain start(GatewayConfig config, Clock clock, PrometheusRegistry registry,
             CoreApiSlice.NodeResourcesSource coreApiNodes) throws IOException {
+        return start(config, clock, registry, WindowSink.NONE, coreApiNodes);
+    }
+
+    /** As {@link #start(GatewayConfig, Clock, PrometheusRegistry)}, handing every decoded window to {@code windowSink}. */
+    public static GatewayMain start(GatewayConfig config, Clock clock, PrometheusRegistry registry,
+            WindowSink windowSink) throws IOException {
+        return start(config, clock, registry, windowSink, null);
+    }
+
+    /**
+     * Starts with a given clock, registry, a {@link WindowSink} that receives every decoded window record (the seam a
+     * window-history store plugs into) and, in the standalone only, the node capacities of the core API slice.
+     */
+    public static GatewayMain start(GatewayConfig config, Clock clock, PrometheusRegistry registry,
+            WindowSink windowSink, CoreApiSlice.NodeResourcesSource coreApiNodes) throws IOException {
         DelegatedAuth auth = DelegatedAuth.start(config.auth(), clock); // first: a config problem stops us early
         StoreMetrics storeMetrics = new StoreMetrics(registry);
-        StoreTopology.Topics topics = config.storeTopics();
-        List<String> topicNames = List.of(topics.nodeMetrics(), topics.podMetrics(), topics.nodeWindows(),
-                topics.podWindows());
-        storeMetrics.initializeTopics(topicNames);
-        KafkaMetricsStore store = new KafkaMetricsStore(StoreTopology.build(topics, storeMetrics),
-                streamsProperties(config), adminConfig(config), topicNames);
-        storeMetrics.registerGauges(registry, store, clock, store::globalConsumerLagRecords);
+        GatewayStore.Topics topics = config.storeTopics();
+        storeMetrics.initializeTopics(List.of(topics.nodeUsage(), topics.nodeWindows(), topics.podWindows()));
+        GatewayStore store = new GatewayStore(consumerConfig(config), topics, storeMetrics, windowSink,
+                GatewayStore.DEFAULT_WINDOW_LOOKBACK, clock);
+        storeMetrics.registerGauges(registry, store, clock, store::consumerLagRecords);
+        store.start(); // loading overlaps the TLS and HTTP set-up; /readyz says when it is done
         Health health = new Health().addLiveness(store.liveness()).addReadiness(store.readiness());
         auth.readiness().ifPresent(health::addReadiness);
 
-        TlsMaterial tls = config.tlsCertDir() != null ? TlsMaterial.fromCertDir(config.tlsCertDir())
-                : TlsMaterial.selfSigned(config.serviceName(), config.podNamespace());
-        GatewayServer server = GatewayServer.start(
-                new GatewayApp.Serving(config.bindAddress(), config.httpsPort(),
-                        config.httpPort() == 0 ? -1 : config.httpPort(), tls),
-                new GatewayApp.ApiSettings(config.versionsPreferredFirst(), config.stalenessBound()),
-                new GatewayApp.Collaborators(store, clock, auth.filter(), registry, health, store.readiness()),
-                coreApiNodes);
+        GatewayServer server;
+        try {
+            TlsMaterial tls = config.tlsCertDir() != null ? TlsMaterial.fromCertDir(config.tlsCertDir())
+                    : TlsMaterial.selfSigned(config.serviceName(), config.podNamespace());
+            server = GatewayServer.start(
+                    new GatewayApp.Serving(config.bindAddress(), config.httpsPort(),
+                            config.httpPort() == 0 ? -1 : config.httpPort(), tls),
+                    new GatewayApp.ApiSettings(config.versionsPreferredFirst(), freshness(config, store)),
+                    new GatewayApp.Collaborators(store, clock, auth.filter(), registry, health, store.readiness()),
+                    coreApiNodes);
+        } catch (RuntimeException e) {
+            store.close();
+            auth.close();
+            throw e;
+        }
         LOG.atInfo().addKeyValue("httpsPort", server.httpsPort()).addKeyValue("httpPort", server.httpPort())
                 .addKeyValue("tls", config.tlsCertDir() == null ? "self-signed" : config.tlsCertDir().toString())
-                .addKeyValue("stalenessBound", config.stalenessBound().toString())
+                .addKeyValue("stalenessBound", config.stalenessBoundConfigured() ? config.stalenessBound().toString()
+                        : "3 × the scrape resolution on " + config.storeTopics().nodeUsage() + " (until known: "
+                        + config.stalenessBound() + ")")
                 .addKeyValue("preferredVersion", config.preferredVersion())
                 .addKeyValue("authMode", config.auth().mode().name().toLowerCase(java.util.Locale.ROOT))
                 .log("gateway serving");
-        store.start();
         return new GatewayMain(store, server, auth);
     }
 
-    static Properties streamsProperties(GatewayConfig config) throws IOException {
-        Properties properties = new Properties();
-        properties.putAll(config.kafkaClientProperties());
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, (config.stateDir() != null ? config.stateDir()
-                : Files.createTempDirectory("metrics-stream-gateway")).toString());
-        return properties;
+    /** The configured bound, or 3 × the resolution the data carries when STALENESS_BOUND is not set. */
+    static Freshness freshness(GatewayConfig config, GatewayStore store) {
+        return config.stalenessBoundConfigured() ? new Freshness(config.stalenessBound())
+                : Freshness.derived(config.stalenessBound(), store::scrapeResolutionMillis);
     }
 
-    static Map<String, Object> adminConfig(GatewayConfig config) {
-        Map<String, Object> admin = new HashMap<>(config.kafkaClientProperties());
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        admin.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-topic-wait");
-        return admin;
+    static Map<String, Object> consumerConfig(GatewayConfig config) {
+        Map<String, Object> consumer = new HashMap<>(config.kafkaClientProperties());
+        consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId());
+        return consumer;
     }
 
     public GatewayServer server() {
         return server;
     }
 
-    public KafkaMetricsStore store() {
+    public GatewayStore store() {
         return store;
     }
 

@@ -1,8 +1,10 @@
 package dev.metricsstream.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metricsstream.common.config.ConfigException;
 import java.nio.file.Path;
@@ -22,8 +24,9 @@ class GatewayConfigTest {
         assertEquals(0, config.httpPort());
         assertNull(config.tlsCertDir());
         assertEquals(Duration.ofSeconds(45), config.stalenessBound());
+        assertFalse(config.stalenessBoundConfigured(), "unset: derived from the resolution the data carries");
         assertEquals(List.of("v1beta1", "v1"), config.versionsPreferredFirst());
-        assertEquals("node-metrics", config.storeTopics().nodeMetrics());
+        assertEquals("node-usage", config.storeTopics().nodeUsage());
     }
 
     @Test
@@ -40,6 +43,7 @@ class GatewayConfigTest {
         assertEquals(Path.of("/certs"), config.tlsCertDir());
         assertEquals(8080, config.httpPort());
         assertEquals(Duration.ofMinutes(1), config.stalenessBound());
+        assertTrue(config.stalenessBoundConfigured());
         assertEquals(List.of("v1", "v1beta1"), config.versionsPreferredFirst());
         assertEquals("monitoring", config.podNamespace());
     }

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.metricsstream.avro.ContainerMetrics;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -69,6 +71,12 @@ public final class MetricsJson {
             json.writeStringField("apiVersion", apiVersion);
         }
         writeMetadata(json, pod.getName(), pod.getNamespace(), pod.getLabels(), requestMillis);
+        writePodBody(json, pod);
+        json.writeEndObject();
+    }
+
+    /** What follows a pod's metadata: timestamp, window, containers. */
+    private static void writePodBody(JsonGenerator json, PodMetrics pod) throws IOException {
         json.writeStringField("timestamp", rfc3339(pod.getTimestampMillis()));
         json.writeStringField("window", GoDuration.format(pod.getWindowNanos()));
         json.writeArrayFieldStart("containers");
@@ -79,18 +87,64 @@ public final class MetricsJson {
             json.writeEndObject();
         }
         json.writeEndArray();
-        json.writeEndObject();
     }
+
+    /**
+     * A pod as a list item (no type meta), rendered once at load time around its only request-dependent value,
+     * {@code metadata.creationTimestamp}: the request writes {@code head}, the quoted request time and {@code tail}
+     * ({@link ListWriter}). The bytes are the ones {@link #writePod} writes, by construction: the same code renders
+     * them, with a placeholder time that is cut out.
+     */
+    public static ListItemJson podListItem(PodMetrics pod) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+        int headEnd;
+        int tailStart;
+        try (JsonGenerator json = generator(bytes)) {
+            json.writeStartObject();
+            json.writeObjectFieldStart("metadata");
+            writeNameAndNamespace(json, pod.getName(), pod.getNamespace());
+            json.writeFieldName("creationTimestamp");
+            json.flush();
+            headEnd = bytes.size();
+            json.writeString(PLACEHOLDER_TIME);
+            json.flush();
+            tailStart = bytes.size();
+            writeLabels(json, pod.getLabels());
+            json.writeEndObject();
+            writePodBody(json, pod);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] all = bytes.toByteArray();
+        // the value part is [separator ':'] + '"' + placeholder + '"'; the separator belongs to the head
+        int headLength = tailStart - (PLACEHOLDER_TIME.length() + 2);
+        if (headLength < headEnd || all[headLength] != '"') {
+            throw new IllegalStateException("unexpected JSON around the creation time");
+        }
+        return new ListItemJson(Arrays.copyOfRange(all, 0, headLength), Arrays.copyOfRange(all, tailStart, all.length));
+    }
+
+    private static final String PLACEHOLDER_TIME = "1970-01-01T00:00:00Z";
 
     /** ObjectMeta in Go field order: name, namespace, creationTimestamp, labels. */
     static void writeMetadata(JsonGenerator json, String name, String namespace, Map<String, String> labels,
             long requestMillis) throws IOException {
         json.writeObjectFieldStart("metadata");
+        writeNameAndNamespace(json, name, namespace);
+        json.writeStringField("creationTimestamp", rfc3339(requestMillis));
+        writeLabels(json, labels);
+        json.writeEndObject();
+    }
+
+    private static void writeNameAndNamespace(JsonGenerator json, String name, String namespace) throws IOException {
         json.writeStringField("name", name);
         if (namespace != null && !namespace.isEmpty()) {
             json.writeStringField("namespace", namespace);
         }
-        json.writeStringField("creationTimestamp", rfc3339(requestMillis));
+    }
+
+    private static void writeLabels(JsonGenerator json, Map<String, String> labels) throws IOException {
         if (labels != null && !labels.isEmpty()) {
             json.writeObjectFieldStart("labels");
             for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
@@ -98,7 +152,6 @@ public final class MetricsJson {
             }
             json.writeEndObject();
         }
-        json.writeEndObject();
     }
 
     /** {@code corev1.ResourceList} is a Go map: keys sorted, so cpu before memory. */

@@ -6,6 +6,7 @@ import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.common.health.HealthCheck;
 import dev.metricsstream.gateway.api.ApiStatus;
 import dev.metricsstream.gateway.api.Discovery;
+import dev.metricsstream.gateway.api.ListWriter;
 import dev.metricsstream.gateway.api.MetricsJson;
 import dev.metricsstream.gateway.api.TableJson;
 import dev.metricsstream.gateway.select.FieldSelector;
@@ -22,7 +23,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * The Resource Metrics API routes (metrics.k8s.io, every served version) and their discovery documents. Reads the
@@ -197,23 +197,35 @@ public final class MetricsApi {
         // a namespace from the path or pinned by the field selector makes it a range scan
         String namespace = pathNamespace != null ? pathNamespace : selectors.fields().requiredNamespace();
         Rendering rendering = rendering(ctx, MetricsJson.POD_KIND, apiVersion(version), now);
+        if (rendering instanceof ListRendering) {
+            // the common case (HPA, kubectl top): copy each pod's pre-rendered item, no JSON generator
+            try (OutputStream out = ResponseBodies.open(ctx, 200, JSON)) {
+                ListWriter list = new ListWriter(out, MetricsJson.POD_KIND, apiVersion(version), now);
+                store.forEachPodItem(namespace, (pod, item) -> {
+                    if (served(pod, pathNamespace, selectors, now)) {
+                        write(() -> list.item(item));
+                    }
+                });
+                list.end();
+            }
+            return;
+        }
         json(ctx, rendering.contentType(), json -> {
             rendering.start(json);
-            Consumer<PodMetrics> each = pod -> {
-                if ((pathNamespace == null || pathNamespace.equals(pod.getNamespace()))
-                        && selectors.fields().matches(pod.getName(), pod.getNamespace())
-                        && selectors.labels().matches(pod.getLabels())
-                        && fresh(pod.getTimestampMillis(), now, "pod")) {
+            store.forEachPodItem(namespace, (pod, item) -> {
+                if (served(pod, pathNamespace, selectors, now)) {
                     write(() -> rendering.pod(json, pod));
                 }
-            };
-            if (namespace != null) {
-                store.forEachPodInNamespace(namespace, each);
-            } else {
-                store.forEachPod(each);
-            }
+            });
             rendering.end(json);
         });
+    }
+
+    private boolean served(PodMetrics pod, String pathNamespace, Selectors selectors, long now) {
+        return (pathNamespace == null || pathNamespace.equals(pod.getNamespace()))
+                && selectors.fields().matches(pod.getName(), pod.getNamespace())
+                && selectors.labels().matches(pod.getLabels())
+                && fresh(pod.getTimestampMillis(), now, "pod");
     }
 
     private boolean fresh(long sampleMillis, long nowMillis, String kind) {

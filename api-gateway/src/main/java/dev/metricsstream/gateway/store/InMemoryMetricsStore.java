@@ -3,6 +3,8 @@ package dev.metricsstream.gateway.store;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
+import dev.metricsstream.gateway.api.ListItemJson;
+import dev.metricsstream.gateway.api.MetricsJson;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
@@ -15,6 +17,7 @@ import java.util.function.Consumer;
 public final class InMemoryMetricsStore implements MetricsStoreReader {
     private final ConcurrentSkipListMap<String, NodeMetrics> nodes = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListMap<String, PodMetrics> pods = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<String, ListItemJson> podItems = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListMap<String, MetricsWindow> windows = new ConcurrentSkipListMap<>();
 
     public InMemoryMetricsStore putNode(NodeMetrics node) {
@@ -23,7 +26,9 @@ public final class InMemoryMetricsStore implements MetricsStoreReader {
     }
 
     public InMemoryMetricsStore putPod(PodMetrics pod) {
-        pods.put(StoreKeys.pod(pod.getNamespace(), pod.getName()), pod);
+        String key = StoreKeys.pod(pod.getNamespace(), pod.getName());
+        podItems.put(key, MetricsJson.podListItem(pod));
+        pods.put(key, pod);
         return this;
     }
 
@@ -40,6 +45,7 @@ public final class InMemoryMetricsStore implements MetricsStoreReader {
 
     public void removePod(String namespace, String name) {
         pods.remove(StoreKeys.pod(namespace, name));
+        podItems.remove(StoreKeys.pod(namespace, name));
     }
 
     @Override
@@ -66,6 +72,17 @@ public final class InMemoryMetricsStore implements MetricsStoreReader {
     @Override
     public void forEachPod(Consumer<PodMetrics> action) {
         pods.values().forEach(action);
+    }
+
+    @Override
+    public void forEachPodItem(String namespace, PodItemAction action) {
+        var selected = namespace == null ? pods
+                : pods.subMap(StoreKeys.namespacePrefix(namespace), true,
+                        StoreKeys.namespacePrefix(namespace) + Character.MAX_VALUE, false);
+        selected.forEach((key, pod) -> {
+            ListItemJson json = podItems.get(key);
+            action.accept(pod, json != null ? json : MetricsJson.podListItem(pod));
+        });
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.metricsstream.gateway.store;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
+import dev.metricsstream.gateway.api.ListItemJson;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -10,7 +11,8 @@ import java.util.function.Consumer;
  * Read side of the gateway's local copy of the aggregator's output (the seam metrics-server calls
  * {@code PodMetricsGetter}/{@code NodeMetricsGetter}). Iteration is by callback so that an implementation over a
  * state store opens and closes its iterator itself (try-with-resources) and the caller cannot leak it.
- * Implementations return what they hold; freshness is the caller's policy ({@link Freshness}).
+ * Implementations return what they hold; freshness is the caller's policy ({@link Freshness}). Records handed out
+ * are shared and must not be modified.
  */
 public interface MetricsStoreReader {
     Optional<NodeMetrics> node(String name);
@@ -25,6 +27,18 @@ public interface MetricsStoreReader {
 
     /** Every pod, ordered by namespace then name (the order metrics-server lists them in). */
     void forEachPod(Consumer<PodMetrics> action);
+
+    /**
+     * What a pod list response needs: the pods of {@code namespace} (every pod when null), in namespace-then-name
+     * order, each with its list item pre-rendered as JSON.
+     */
+    void forEachPodItem(String namespace, PodItemAction action);
+
+    /** Receives one pod and its pre-rendered list item. */
+    @FunctionalInterface
+    interface PodItemAction {
+        void accept(PodMetrics pod, ListItemJson json);
+    }
 
     /** The newest closed window per entity and window size. */
     void forEachLatestWindow(Consumer<MetricsWindow> action);

@@ -172,4 +172,43 @@ class MetricsJsonTest {
         assertEquals("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
                 + "\"message\":\"bad\",\"reason\":\"BadRequest\",\"code\":400}", render(ApiStatus.badRequest("bad")::write));
     }
+
+    @Test
+    void a_list_written_from_pre_rendered_items_is_byte_for_byte_the_generator_list() throws IOException {
+        long now = millis("2026-12-04T19:30:07.250Z");
+        List<PodMetrics> pods = List.of(
+                PodMetrics.newBuilder().setNamespace("kube-system").setName("coredns-5d78c9869d-8pzjq")
+                        .setNodeName("n1").setLabels(Map.of("k8s-app", "kube-dns", "pod-template-hash", "5d78c9869d"))
+                        .setTimestampMillis(millis("2026-12-04T19:29:58.900Z")).setWindowNanos(15_012_000_000L)
+                        .setContainers(List.of(new ContainerMetrics("coredns", 2_345_678L, 17_000_000L),
+                                new ContainerMetrics("sidecar", 0L, 1L))).build(),
+                // escaping: quotes, backslash, control and non-ASCII characters in label values
+                PodMetrics.newBuilder().setNamespace("shop").setName("web-0").setNodeName("n2")
+                        .setLabels(Map.of("note", "say \"hi\" \\ tab\t caf\u00e9 \u2603", "a", ""))
+                        .setTimestampMillis(millis("2026-12-04T19:29:50Z")).setWindowNanos(1_000_000L)
+                        .setContainers(List.of()).build(),
+                PodMetrics.newBuilder().setNamespace("").setName("no-namespace").setNodeName("n3")
+                        .setTimestampMillis(0).setWindowNanos(0).setContainers(List.of()).build());
+
+        String generated = render(json -> {
+            MetricsJson.startList(json, MetricsJson.POD_KIND, "metrics.k8s.io/v1");
+            for (PodMetrics pod : pods) {
+                MetricsJson.writePod(json, pod, "metrics.k8s.io/v1", now, false);
+            }
+            MetricsJson.endList(json);
+            json.writeRaw('\n');
+        });
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ListWriter list = new ListWriter(out, MetricsJson.POD_KIND, "metrics.k8s.io/v1", now);
+        for (PodMetrics pod : pods) {
+            list.item(MetricsJson.podListItem(pod));
+        }
+        list.end();
+
+        assertEquals(generated, out.toString(java.nio.charset.StandardCharsets.UTF_8));
+        ByteArrayOutputStream empty = new ByteArrayOutputStream();
+        new ListWriter(empty, MetricsJson.POD_KIND, "metrics.k8s.io/v1beta1", now).end();
+        assertEquals("{\"kind\":\"PodMetricsList\",\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"metadata\":{},"
+                + "\"items\":[]}\n", empty.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

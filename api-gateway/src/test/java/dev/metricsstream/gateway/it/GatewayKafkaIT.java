@@ -2,7 +2,9 @@ package dev.metricsstream.gateway.it;
 
 import static dev.metricsstream.gateway.support.Samples.container;
 import static dev.metricsstream.gateway.support.Samples.node;
+import static dev.metricsstream.gateway.support.Samples.nodeUsage;
 import static dev.metricsstream.gateway.support.Samples.pod;
+import static dev.metricsstream.gateway.support.Samples.podWindow;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,10 +13,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
+import dev.metricsstream.avro.NodeUsage;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.gateway.GatewayMain;
 import dev.metricsstream.gateway.GatewayConfig;
+import dev.metricsstream.gateway.store.Clock;
+import dev.metricsstream.gateway.store.GatewayStore;
+import dev.metricsstream.gateway.store.WindowSink;
 import dev.metricsstream.gateway.support.TestGateway;
 import dev.metricsstream.gateway.tls.TlsMaterial;
 import dev.metricsstream.schemas.Topics;
@@ -36,6 +43,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CopyOnWriteArrayList;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -46,8 +55,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The gateway as deployed: GatewayMain reading the aggregator's topics on a real broker into its global stores,
- * answering over HTTPS on loopback. Records are produced here as the aggregator would write them.
+ * The gateway as deployed: GatewayMain reading the aggregator's node-usage and window topics on a real broker into
+ * its in-memory view, answering over HTTPS on loopback. Records are produced here as the aggregator would write them.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class GatewayKafkaIT {
@@ -73,6 +82,10 @@ class GatewayKafkaIT {
     }
 
     private void startGateway(Path dir) throws Exception {
+        startGateway(dir, WindowSink.NONE);
+    }
+
+    private void startGateway(Path dir, WindowSink windowSink) throws Exception {
         tls = TlsMaterial.selfSigned("metrics-stream-gateway", "it");
         tls.writeTo(dir.resolve("certs"));
         GatewayConfig config = GatewayConfig.fromEnv(Map.of(
@@ -84,7 +97,7 @@ class GatewayKafkaIT {
                 "BIND_ADDRESS", "127.0.0.1",
                 "HTTPS_PORT", "0",
                 "TLS_CERT_DIR", dir.resolve("certs").toString()));
-        gateway = GatewayMain.start(config);
+        gateway = GatewayMain.start(config, Clock.system(), new PrometheusRegistry(), windowSink);
         http = HttpClient.newBuilder().sslContext(TestGateway.trusting(tls)).build();
     }
 
@@ -101,22 +114,27 @@ class GatewayKafkaIT {
         return names;
     }
 
+    /**
+     * node-1 with {@code pods} pods in shop (web-000, db-001, ...) and other/web-x, as one node-usage record, plus
+     * node-2 without pods.
+     */
     private void produce(int pods, long timestampMillis) {
-        try (KafkaProducer<String, NodeMetrics> nodes = broker.newProducer(topics.nodeMetrics());
-             KafkaProducer<String, PodMetrics> podProducer = broker.newProducer(topics.podMetrics())) {
-            nodes.send(new ProducerRecord<>(topics.nodeMetrics().name(), "node-1",
-                    node("node-1", timestampMillis, 2_000_000_000L, 8L * 1024 * 1024 * 1024)));
-            for (int i = 0; i < pods; i++) {
-                String app = i % 2 == 0 ? "web" : "db";
-                String name = String.format("%s-%03d", app, i);
-                podProducer.send(new ProducerRecord<>(topics.podMetrics().name(), "shop/" + name,
-                        pod("shop", name, "node-1", Map.of("app", app), timestampMillis,
-                                container("main", 10_000_000L + i, 64L * 1024 * 1024))));
-            }
-            podProducer.send(new ProducerRecord<>(topics.podMetrics().name(), "other/web-x",
-                    pod("other", "web-x", "node-1", Map.of("app", "web"), timestampMillis, container("main", 1L, 1024L))));
-            nodes.flush();
-            podProducer.flush();
+        List<PodMetrics> list = new ArrayList<>();
+        for (int i = 0; i < pods; i++) {
+            String app = i % 2 == 0 ? "web" : "db";
+            String name = String.format("%s-%03d", app, i);
+            list.add(pod("shop", name, "node-1", Map.of("app", app), timestampMillis,
+                    container("main", 10_000_000L + i, 64L * 1024 * 1024)));
+        }
+        list.add(pod("other", "web-x", "node-1", Map.of("app", "web"), timestampMillis, container("main", 1L, 1024L)));
+        send("node-1", nodeUsage("node-1", node("node-1", timestampMillis, 2_000_000_000L, 8L * 1024 * 1024 * 1024), 0,
+                list.toArray(PodMetrics[]::new)));
+    }
+
+    private void send(String key, NodeUsage value) {
+        try (KafkaProducer<String, NodeUsage> producer = broker.newProducer(topics.nodeUsage())) {
+            producer.send(new ProducerRecord<>(topics.nodeUsage().name(), key, value));
+            producer.flush();
         }
     }
 
@@ -139,8 +157,9 @@ class GatewayKafkaIT {
             assertEquals("ServiceUnavailable", status.get("reason").asText(), answer.body());
             return false;
         });
-        assertFalse(codesBeforeData.isEmpty(), "the first request came before the store was restored");
-        assertEquals(Set.of(503), Set.copyOf(codesBeforeData));
+        // whether a request lands before the restore ends is a race (GatewayNotReadyIT holds the store unrestored
+        // for certain); what may never happen is an answer other than 503 before the whole list
+        assertTrue(codesBeforeData.stream().allMatch(code -> code == 503), codesBeforeData.toString());
         assertEquals(201, names(first200.get().body()).size(), "the first list served is the whole list");
     }
 
@@ -174,18 +193,22 @@ class GatewayKafkaIT {
         await().atMost(DEADLINE).until(() -> get("/readyz").statusCode() == 200);
         assertEquals(List.of("db-001", "web-000"), names(get("/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods").body()));
 
+        long now = System.currentTimeMillis();
         try (KafkaProducer<String, byte[]> raw = broker.newProducer(new StringSerializer(), new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(topics.podMetrics().name(), "shop/garbage", new byte[] {0x0, 0x1, 0x2}));
-            raw.send(new ProducerRecord<>(topics.podMetrics().name(), "shop/web-000", null));
+            raw.send(new ProducerRecord<>(topics.nodeUsage().name(), "node-garbage", new byte[] {0x0, 0x1, 0x2}));
             raw.flush();
         }
+        // node-1's next scrape no longer has web-000: it disappears with the node's new record
+        send("node-1", nodeUsage("node-1", now, pod("shop", "db-001", "node-1", Map.of("app", "db"), now,
+                container("main", 1L, 1024L)), pod("other", "web-x", "node-1", Map.of("app", "web"), now,
+                container("main", 1L, 1024L))));
 
         await().atMost(DEADLINE).until(() -> names(get("/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods").body()),
                 List.of("db-001")::equals);
         assertEquals(404, get("/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods/web-000").statusCode());
         String metrics = get("/metrics").body();
         assertTrue(metrics.contains("metrics_stream_gateway_records_dropped_total{reason=\"bad-header\",topic=\""
-                + topics.podMetrics().name() + "\"} 1.0"), metrics);
+                + topics.nodeUsage().name() + "\"} 1.0"), metrics);
         assertTrue(metrics.contains("metrics_stream_gateway_store_entries{store=\"pods\"} 2.0"), metrics);
         assertTrue(metrics.contains("metrics_stream_gateway_newest_sample_age_seconds{kind=\"pod\"}"), metrics);
         assertTrue(metrics.contains("metrics_stream_gateway_newest_sample_age_seconds{kind=\"node\"}"), metrics);
@@ -207,5 +230,74 @@ class GatewayKafkaIT {
         }
         produce(6, System.currentTimeMillis());
         await().atMost(DEADLINE).until(() -> names(get("/apis/metrics.k8s.io/v1beta1/pods").body()).size() == 7);
+    }
+
+    @Test
+    void after_a_restart_each_node_is_served_from_its_last_record_and_a_node_tombstone_removes_its_pods(
+            @TempDir Path dir) throws Exception {
+        long now = System.currentTimeMillis();
+        send("node-1", nodeUsage("node-1", now - 30_000, pod("shop", "old-a", "node-1", Map.of(), now - 30_000,
+                container("main", 1L, 1L)), pod("shop", "old-b", "node-1", Map.of(), now - 30_000, container("main", 1L, 1L))));
+        send("node-1", nodeUsage("node-1", now - 15_000, pod("shop", "new-a", "node-1", Map.of(), now - 15_000,
+                container("main", 1L, 1L))));
+        send("node-2", nodeUsage("node-2", now - 15_000, pod("shop", "gone", "node-2", Map.of(), now - 15_000,
+                container("main", 1L, 1L))));
+        send("node-2", null);
+        startGateway(dir);
+        await().atMost(DEADLINE).until(() -> get("/readyz").statusCode() == 200);
+
+        assertEquals(List.of("new-a"), names(get("/apis/metrics.k8s.io/v1beta1/pods").body()));
+        assertEquals(List.of("node-1"), names(get("/apis/metrics.k8s.io/v1beta1/nodes").body()));
+
+        send("node-1", null);
+        await().atMost(DEADLINE).until(() -> names(get("/apis/metrics.k8s.io/v1beta1/pods").body()), List.of()::equals);
+        assertEquals(List.of(), names(get("/apis/metrics.k8s.io/v1beta1/nodes").body()));
+        assertEquals(404, get("/apis/metrics.k8s.io/v1beta1/nodes/node-1").statusCode());
+    }
+
+    @Test
+    void without_a_configured_bound_samples_older_than_three_resolutions_the_data_carries_are_not_served(
+            @TempDir Path dir) throws Exception {
+        long twentySecondsAgo = System.currentTimeMillis() - 20_000;
+        PodMetrics web = pod("shop", "web-0", "node-1", Map.of(), twentySecondsAgo, container("main", 1L, 1L));
+        NodeMetrics sample = node("node-1", twentySecondsAgo, 1L, 1L);
+        send("node-1", nodeUsage("node-1", sample, 0, web)); // no resolution carried: the 45 s default applies
+        startGateway(dir);
+        await().atMost(DEADLINE).until(() -> get("/readyz").statusCode() == 200);
+        assertEquals(List.of("web-0"), names(get("/apis/metrics.k8s.io/v1beta1/pods").body()));
+
+        send("node-1", nodeUsage("node-1", sample, 5_000, web)); // 5 s resolution: bound 15 s < 20 s
+
+        await().atMost(DEADLINE).until(() -> names(get("/apis/metrics.k8s.io/v1beta1/pods").body()), List.of()::equals);
+        assertEquals(404, get("/apis/metrics.k8s.io/v1beta1/nodes/node-1").statusCode());
+    }
+
+    @Test
+    void window_records_since_the_lookback_reach_the_window_sink_and_the_newest_per_size_is_exposed(
+            @TempDir Path dir) throws Exception {
+        long now = System.currentTimeMillis();
+        long minute = 60_000;
+        long end = now - now % minute;
+        MetricsWindow ancient = podWindow("shop", "web-0", "node-1", minute, end - 10 * minute);
+        MetricsWindow previous = podWindow("shop", "web-0", "node-1", minute, end - minute);
+        MetricsWindow latest = podWindow("shop", "web-0", "node-1", minute, end);
+        latest.setCpuCoresMax(0.75);
+        try (KafkaProducer<String, MetricsWindow> producer = broker.newProducer(topics.podMetricsWindows())) {
+            String topic = topics.podMetricsWindows().name();
+            long beforeLookback = now - GatewayStore.DEFAULT_WINDOW_LOOKBACK.toMillis() - 60_000;
+            producer.send(new ProducerRecord<>(topic, null, beforeLookback, "shop/web-0@60000@" + ancient.getWindowStartMillis(), ancient));
+            producer.send(new ProducerRecord<>(topic, null, now - 5_000, "shop/web-0@60000@" + previous.getWindowStartMillis(), previous));
+            producer.send(new ProducerRecord<>(topic, null, now, "shop/web-0@60000@" + latest.getWindowStartMillis(), latest));
+            producer.flush();
+        }
+        List<Long> sunk = new CopyOnWriteArrayList<>();
+        startGateway(dir, window -> sunk.add(window.getWindowEndMillis()));
+
+        await().atMost(DEADLINE).until(() -> sunk, List.of(end - minute, end)::equals);
+        String usage = get("/metrics/usage").body();
+        assertTrue(usage.contains("metrics_stream_pod_window_cpu_usage_cores{namespace=\"shop\",pod=\"web-0\","
+                + "node=\"node-1\",window=\"1m\",stat=\"max\"} 0.75 " + end), usage);
+        assertEquals(1, usage.lines().filter(l -> l.startsWith("metrics_stream_pod_window_cpu_usage_cores{")
+                && l.contains("stat=\"max\"")).count(), usage);
     }
 }

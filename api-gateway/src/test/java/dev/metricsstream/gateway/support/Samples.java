@@ -5,6 +5,11 @@ import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
+import dev.metricsstream.avro.ContainerUsage;
+import dev.metricsstream.avro.NodeUsage;
+import dev.metricsstream.avro.PodUsage;
+import dev.metricsstream.avro.UsageSample;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +35,33 @@ public final class Samples {
 
     public static ContainerMetrics container(String name, long cpuNanocores, long memoryBytes) {
         return new ContainerMetrics(name, cpuNanocores, memoryBytes);
+    }
+
+    /**
+     * A node-usage record as the aggregator writes it: the node's sample (null: no rate yet) and the given pods
+     * (their nodeName is the node), with the node's labels and the scrape resolution.
+     */
+    public static NodeUsage nodeUsage(String node, NodeMetrics sample, long scrapeResolutionMillis, PodMetrics... pods) {
+        List<PodUsage> podUsages = new ArrayList<>();
+        for (PodMetrics pod : pods) {
+            List<ContainerUsage> containers = new ArrayList<>();
+            for (ContainerMetrics c : pod.getContainers()) {
+                containers.add(new ContainerUsage(c.getName(), c.getCpuNanocores(), c.getMemoryWorkingSetBytes()));
+            }
+            podUsages.add(PodUsage.newBuilder().setNamespace(pod.getNamespace()).setName(pod.getName())
+                    .setLabels(pod.getLabels()).setTimestampMillis(pod.getTimestampMillis())
+                    .setWindowNanos(pod.getWindowNanos()).setContainers(containers).build());
+        }
+        return NodeUsage.newBuilder().setNodeName(node).setLabels(Map.of("kubernetes.io/hostname", node))
+                .setScrapeResolutionMillis(scrapeResolutionMillis)
+                .setNode(sample == null ? null : new UsageSample(sample.getTimestampMillis(), sample.getWindowNanos(),
+                        sample.getCpuNanocores(), sample.getMemoryWorkingSetBytes()))
+                .setPods(podUsages).build();
+    }
+
+    /** {@link #nodeUsage} with a node sample at {@code timestampMillis} and no resolution carried. */
+    public static NodeUsage nodeUsage(String node, long timestampMillis, PodMetrics... pods) {
+        return nodeUsage(node, node(node, timestampMillis, 1_000_000_000L, 4L << 30), 0, pods);
     }
 
     public static MetricsWindow podWindow(String namespace, String name, String node, long sizeMillis, long endMillis) {

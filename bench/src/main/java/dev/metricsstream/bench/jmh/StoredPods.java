@@ -58,4 +58,24 @@ final class StoredPods {
         pods.forEach(store::putPod);
         return store;
     }
+
+    /** A node-usage record carrying the given pods (as the aggregator would publish it for that node). */
+    static dev.metricsstream.avro.NodeUsage nodeUsage(String node, List<PodMetrics> pods) {
+        List<dev.metricsstream.avro.PodUsage> usages = new ArrayList<>(pods.size());
+        for (PodMetrics pod : pods) {
+            List<dev.metricsstream.avro.ContainerUsage> containers = new ArrayList<>();
+            for (ContainerMetrics c : pod.getContainers()) {
+                containers.add(new dev.metricsstream.avro.ContainerUsage(c.getName(), c.getCpuNanocores(),
+                        c.getMemoryWorkingSetBytes()));
+            }
+            usages.add(dev.metricsstream.avro.PodUsage.newBuilder().setNamespace(pod.getNamespace())
+                    .setName(pod.getName()).setLabels(pod.getLabels()).setTimestampMillis(pod.getTimestampMillis())
+                    .setWindowNanos(pod.getWindowNanos()).setContainers(containers).build());
+        }
+        long now = System.currentTimeMillis();
+        return dev.metricsstream.avro.NodeUsage.newBuilder().setNodeName(node)
+                .setLabels(Map.of("kubernetes.io/hostname", node)).setScrapeResolutionMillis(15_000)
+                .setNode(new dev.metricsstream.avro.UsageSample(now, 15_000_000_000L, 1_234_567_890L, 8L << 30))
+                .setPods(usages).build();
+    }
 }

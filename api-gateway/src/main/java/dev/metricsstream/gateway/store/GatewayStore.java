@@ -1,0 +1,264 @@
+package dev.metricsstream.gateway.store;
+
+import dev.metricsstream.avro.MetricsWindow;
+import dev.metricsstream.avro.NodeMetrics;
+import dev.metricsstream.avro.NodeUsage;
+import dev.metricsstream.avro.PodMetrics;
+import dev.metricsstream.common.health.HealthCheck;
+import dev.metricsstream.schemas.AvroSerde;
+import dev.metricsstream.schemas.RecordDecodingException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * The gateway's local copy of the aggregator's output, loaded by plain consumers ({@link TopicLoader}; no Kafka
+ * Streams, no state directory): {@code node-usage} into the decoded {@link NodeUsageView}, and both window topics
+ * into the latest window per entity and size ({@link LatestWindows}) plus one {@link WindowSink} hook.
+ *
+ * <p>Restore reads {@code node-usage} from the beginning but decodes only each node's last record: until the end
+ * offsets seen at start are reached it keeps the newest payload per key, then decodes and applies those (a
+ * compacted topic's uncompacted tail holds many records per node). Window topics are read from
+ * {@code windowLookback} ago (by record time): only the newest window per entity and size is kept, and no window
+ * older than the longest window size plus the staleness bound is exposed anyway.
+ *
+ * <p>Ready ({@link #restored()}) once {@code node-usage} has been read up to the end offsets seen at start; the
+ * windows load beside it and do not hold readiness. Poison records are counted, logged and skipped.
+ */
+public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
+    /** How far back the window topics are read at start: the longest window (1 h) plus the largest bound (1 h). */
+    public static final Duration DEFAULT_WINDOW_LOOKBACK = Duration.ofHours(2);
+
+    private static final AvroSerde<NodeUsage> NODE_USAGE = AvroSerde.of(NodeUsage.class);
+    private static final AvroSerde<MetricsWindow> WINDOWS = AvroSerde.of(MetricsWindow.class);
+
+    /** The topics the gateway reads. */
+    public record Topics(String nodeUsage, String nodeWindows, String podWindows) {
+    }
+
+    private final NodeUsageView view = new NodeUsageView();
+    private final LatestWindows latestWindows = new LatestWindows();
+    private final LoadListener listener;
+    private final WindowSink windowSink;
+    private final TopicLoader usageLoader;
+    private final TopicLoader windowLoader;
+
+    /**
+     * @param consumerConfig  consumer settings (bootstrap, security, client id prefix under {@code client.id})
+     * @param windowSink      also receives every decoded window record ({@link WindowSink#NONE} for none)
+     * @param windowLookback  how far back (record time) the window topics are read at start
+     */
+    public GatewayStore(Map<String, Object> consumerConfig, Topics topics, LoadListener listener,
+            WindowSink windowSink, Duration windowLookback, Clock clock) {
+        this.listener = listener;
+        this.windowSink = windowSink;
+        this.usageLoader = new TopicLoader("node-usage", consumerConfig(consumerConfig, "node-usage", 100),
+                List.of(topics.nodeUsage()), TopicLoader.StartPositions.BEGINNING, new UsageHandler());
+        this.windowLoader = new TopicLoader("windows", consumerConfig(consumerConfig, "windows", 500),
+                List.of(topics.nodeWindows(), topics.podWindows()),
+                TopicLoader.since(() -> clock.nowMillis() - windowLookback.toMillis()), new WindowHandler());
+    }
+
+    /**
+     * Fetches wait up to {@code fetchWaitMillis} to gather records instead of answering for every single record (one
+     * fetch round trip per node update was over 40 % of the loader thread's JFR samples at 1,000 nodes); partition
+     * fetches stay under G1's humongous-object size. Each can be overridden with {@code KAFKA_*}.
+     */
+    private static Map<String, Object> consumerConfig(Map<String, Object> base, String loader, int fetchWaitMillis) {
+        Map<String, Object> config = new HashMap<>(base);
+        config.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1 << 20);
+        config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchWaitMillis);
+        config.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 256 * 1024);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, base.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "gateway") + "-" + loader);
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG); // assign(), no group: every replica reads everything
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // the aggregator may write with exactly-once: never show records of aborted transactions
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return config;
+    }
+
+    /** Starts loading in the background and returns at once. */
+    public void start() {
+        usageLoader.start();
+        windowLoader.start();
+    }
+
+    /** The view holds everything up to the end offsets of {@code node-usage} seen at start. */
+    public boolean restored() {
+        return usageLoader.restored();
+    }
+
+    /** The window topics have been read up to the end offsets seen at start. */
+    public boolean windowsRestored() {
+        return windowLoader.restored();
+    }
+
+    /** The scrape resolution carried by the data (0 while no record carried one). */
+    public long scrapeResolutionMillis() {
+        return view.scrapeResolutionMillis();
+    }
+
+    public HealthCheck readiness() {
+        return HealthCheck.of("metrics-stores-restored", () -> restored() ? HealthCheck.Result.passed()
+                : HealthCheck.Result.failed(usageLoader.progress() + "; windows: " + windowLoader.progress()));
+    }
+
+    /** Live unless a loader thread has failed for good. */
+    public HealthCheck liveness() {
+        return HealthCheck.of("store-loaders", () -> {
+            for (TopicLoader loader : List.of(usageLoader, windowLoader)) {
+                if (loader.failure() != null) {
+                    return HealthCheck.Result.failed(loader.progress());
+                }
+            }
+            return HealthCheck.Result.passed();
+        });
+    }
+
+    /** The largest record lag of the loaders, or NaN before the first poll. */
+    public double consumerLagRecords() {
+        long lag = Math.max(usageLoader.lagRecords(), windowLoader.lagRecords());
+        return lag < 0 ? Double.NaN : lag;
+    }
+
+    private final class UsageHandler implements TopicLoader.Handler {
+        /** While restoring: the newest payload per node (null = tombstone), decoded once restore ends. */
+        private Map<String, ConsumerRecord<String, byte[]>> newest = new HashMap<>();
+
+        @Override
+        public void record(ConsumerRecord<String, byte[]> record, boolean restoring) {
+            if (record.key() == null) {
+                listener.dropped(record.topic(), null, "null-key");
+            } else if (restoring) {
+                newest.put(record.key(), record);
+            } else {
+                apply(record);
+            }
+        }
+
+        @Override
+        public void restored() {
+            newest.values().forEach(this::apply);
+            newest = null;
+        }
+
+        private void apply(ConsumerRecord<String, byte[]> record) {
+            String key = record.key();
+            if (record.value() == null) {
+                view.remove(key);
+                return;
+            }
+            NodeUsage usage;
+            try {
+                usage = NODE_USAGE.deserialize(record.topic(), record.value());
+            } catch (RecordDecodingException e) {
+                listener.dropped(record.topic(), key, e.reason().label() + ": " + e.getMessage());
+                return;
+            }
+            if (!usage.getNodeName().equals(key)) {
+                listener.dropped(record.topic(), key, "key-mismatch");
+                return;
+            }
+            NodeUsageView.NodeEntry entry = NodeUsageView.decode(usage);
+            view.put(entry, usage.getScrapeResolutionMillis());
+            if (entry.metrics() != null) {
+                listener.loaded("node", entry.metrics().getTimestampMillis());
+            }
+            long newestPod = Long.MIN_VALUE;
+            for (NodeUsageView.StoredPod pod : entry.pods()) {
+                newestPod = Math.max(newestPod, pod.metrics().getTimestampMillis());
+            }
+            if (newestPod != Long.MIN_VALUE) {
+                listener.loaded("pod", newestPod);
+            }
+        }
+    }
+
+    private final class WindowHandler implements TopicLoader.Handler {
+        @Override
+        public void record(ConsumerRecord<String, byte[]> record, boolean restoring) {
+            if (record.key() == null) {
+                listener.dropped(record.topic(), null, "null-key");
+                return;
+            }
+            if (record.value() == null) {
+                return; // window topics are not compacted: a tombstone means nothing
+            }
+            MetricsWindow window;
+            try {
+                window = WINDOWS.deserialize(record.topic(), record.value());
+            } catch (RecordDecodingException e) {
+                listener.dropped(record.topic(), record.key(), e.reason().label() + ": " + e.getMessage());
+                return;
+            }
+            latestWindows.accept(window);
+            windowSink.accept(window);
+        }
+
+        @Override
+        public void restored() {
+        }
+    }
+
+    @Override
+    public Optional<NodeMetrics> node(String name) {
+        return view.node(name);
+    }
+
+    @Override
+    public void forEachNode(Consumer<NodeMetrics> action) {
+        view.forEachNode(action);
+    }
+
+    @Override
+    public Optional<PodMetrics> pod(String namespace, String name) {
+        return view.pod(namespace, name).map(NodeUsageView.StoredPod::metrics);
+    }
+
+    @Override
+    public void forEachPodInNamespace(String namespace, Consumer<PodMetrics> action) {
+        view.forEachPod(namespace, pod -> action.accept(pod.metrics()));
+    }
+
+    @Override
+    public void forEachPod(Consumer<PodMetrics> action) {
+        view.forEachPod(null, pod -> action.accept(pod.metrics()));
+    }
+
+    @Override
+    public void forEachPodItem(String namespace, PodItemAction action) {
+        view.forEachPod(namespace, pod -> action.accept(pod.metrics(), pod.json()));
+    }
+
+    @Override
+    public void forEachLatestWindow(Consumer<MetricsWindow> action) {
+        latestWindows.forEach(action);
+    }
+
+    @Override
+    public long nodeCount() {
+        return view.nodeCount();
+    }
+
+    @Override
+    public long podCount() {
+        return view.podCount();
+    }
+
+    @Override
+    public long windowCount() {
+        return latestWindows.size();
+    }
+
+    @Override
+    public void close() {
+        usageLoader.close();
+        windowLoader.close();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.metricsstream.gateway.store;
+
+import dev.metricsstream.avro.MetricsWindow;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
+
+/** The newest closed window per entity kind, entity and window size (window topics are not compacted). */
+public final class LatestWindows implements WindowSink {
+    private final ConcurrentSkipListMap<String, MetricsWindow> windows = new ConcurrentSkipListMap<>();
+
+    @Override
+    public void accept(MetricsWindow window) {
+        String key = StoreKeys.window(window.getEntityKind().name(), window.getEntity(), window.getWindowSizeMillis());
+        windows.merge(key, window, (old, candidate) ->
+                candidate.getWindowStartMillis() >= old.getWindowStartMillis() ? candidate : old);
+    }
+
+    /** In entity kind, entity, size order. */
+    public void forEach(Consumer<MetricsWindow> action) {
+        windows.values().forEach(action);
+    }
+
+    public long size() {
+        return windows.size();
+    }
+}

@@ -1,0 +1,267 @@
+package dev.metricsstream.gateway.store;
+
+import dev.metricsstream.avro.ContainerMetrics;
+import dev.metricsstream.avro.ContainerUsage;
+import dev.metricsstream.avro.NodeMetrics;
+import dev.metricsstream.avro.NodeUsage;
+import dev.metricsstream.avro.PodMetrics;
+import dev.metricsstream.avro.PodUsage;
+import dev.metricsstream.avro.UsageSample;
+import dev.metricsstream.gateway.api.ListItemJson;
+import dev.metricsstream.gateway.api.MetricsJson;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+
+/**
+ * The decoded, query-ready copy of {@code node-usage}: per node its {@link NodeMetrics} and served pods, and the pods
+ * indexed by namespace then name (a selector query scans one namespace). Each record is decoded once, when it is
+ * applied, into the records the API writes, and each pod's list item is rendered to JSON then
+ * ({@link MetricsJson#podListItem}); requests only read.
+ *
+ * <p>A node update replaces that node's pods in one step under a write lock: pods missing from the new record
+ * disappear, new ones appear, and a reader sees the node either before or after, never half. Readers copy the
+ * references they need under the read lock and work outside it, so a slow client never holds up the loader.
+ *
+ * <p>A pod that moved to another node can briefly be in both nodes' latest records (the old node's next scrape
+ * drops it): the copy with the newer sample is served, and when one node's record drops the pod the other copy is
+ * served.
+ */
+public final class NodeUsageView {
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    // all guarded by lock
+    private final TreeMap<String, NodeEntry> nodes = new TreeMap<>();
+    private final TreeMap<String, TreeMap<String, StoredPod>> namespaces = new TreeMap<>();
+    /** Copies of a pod that another node's record also holds, not served while the served copy is there. */
+    private final Map<String, List<StoredPod>> shadowed = new HashMap<>();
+    private int servedNodes;
+    private int servedPods;
+
+    private volatile long scrapeResolutionMillis;
+
+    /** One pod as served: its record and its pre-rendered list item. */
+    public record StoredPod(PodMetrics metrics, ListItemJson json) {
+    }
+
+    /** One node's latest record, decoded: the node's own usage (null while it has no rate) and its pods. */
+    public record NodeEntry(String name, NodeMetrics metrics, List<StoredPod> pods) {
+    }
+
+    /** Decodes a NodeUsage into what the view stores; pure, done outside the lock. */
+    public static NodeEntry decode(NodeUsage usage) {
+        String nodeName = usage.getNodeName();
+        UsageSample sample = usage.getNode();
+        NodeMetrics node = sample == null ? null : NodeMetrics.newBuilder()
+                .setNodeName(nodeName).setLabels(Map.copyOf(usage.getLabels()))
+                .setTimestampMillis(sample.getTimestampMillis()).setWindowNanos(sample.getWindowNanos())
+                .setCpuNanocores(sample.getCpuNanocores()).setMemoryWorkingSetBytes(sample.getMemoryWorkingSetBytes())
+                .build();
+        List<StoredPod> pods = new ArrayList<>(usage.getPods().size());
+        for (PodUsage pod : usage.getPods()) {
+            List<ContainerMetrics> containers = new ArrayList<>(pod.getContainers().size());
+            for (ContainerUsage container : pod.getContainers()) {
+                containers.add(new ContainerMetrics(container.getName(), container.getCpuNanocores(),
+                        container.getMemoryWorkingSetBytes()));
+            }
+            PodMetrics metrics = new PodMetrics(pod.getNamespace(), pod.getName(), nodeName,
+                    Map.copyOf(pod.getLabels()), pod.getTimestampMillis(), pod.getWindowNanos(),
+                    List.copyOf(containers));
+            pods.add(new StoredPod(metrics, MetricsJson.podListItem(metrics)));
+        }
+        return new NodeEntry(nodeName, node, List.copyOf(pods));
+    }
+
+    /** Applies a node's newest record (decoded with {@link #decode}), replacing its previous one. */
+    public void put(NodeEntry entry, long scrapeResolutionMillis) {
+        if (scrapeResolutionMillis > 0) {
+            this.scrapeResolutionMillis = scrapeResolutionMillis;
+        }
+        lock.writeLock().lock();
+        try {
+            NodeEntry old = nodes.put(entry.name(), entry);
+            if (old != null) {
+                unindex(old);
+            }
+            index(entry);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** The node is gone (tombstone): it and its pods disappear. */
+    public void remove(String nodeName) {
+        lock.writeLock().lock();
+        try {
+            NodeEntry old = nodes.remove(nodeName);
+            if (old != null) {
+                unindex(old);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void index(NodeEntry entry) {
+        if (entry.metrics() != null) {
+            servedNodes++;
+        }
+        for (StoredPod pod : entry.pods()) {
+            PodMetrics metrics = pod.metrics();
+            TreeMap<String, StoredPod> namespace = namespaces.computeIfAbsent(metrics.getNamespace(), k -> new TreeMap<>());
+            StoredPod current = namespace.get(metrics.getName());
+            if (current == null) {
+                namespace.put(metrics.getName(), pod);
+                servedPods++;
+            } else if (current.metrics().getNodeName().equals(metrics.getNodeName())) {
+                namespace.put(metrics.getName(), pod); // the same pod twice in one record: the later one
+            } else if (metrics.getTimestampMillis() >= current.metrics().getTimestampMillis()) {
+                namespace.put(metrics.getName(), pod);
+                shadow(current);
+            } else {
+                shadow(pod);
+            }
+        }
+    }
+
+    private void unindex(NodeEntry entry) {
+        if (entry.metrics() != null) {
+            servedNodes--;
+        }
+        for (StoredPod pod : entry.pods()) {
+            PodMetrics metrics = pod.metrics();
+            String key = StoreKeys.pod(metrics.getNamespace(), metrics.getName());
+            TreeMap<String, StoredPod> namespace = namespaces.get(metrics.getNamespace());
+            StoredPod current = namespace == null ? null : namespace.get(metrics.getName());
+            if (current != null && current.metrics().getNodeName().equals(metrics.getNodeName())) {
+                StoredPod successor = takeNewestShadow(key);
+                if (successor != null) {
+                    namespace.put(metrics.getName(), successor);
+                } else {
+                    namespace.remove(metrics.getName());
+                    servedPods--;
+                    if (namespace.isEmpty()) {
+                        namespaces.remove(metrics.getNamespace());
+                    }
+                }
+            } else {
+                List<StoredPod> copies = shadowed.get(key);
+                if (copies != null) {
+                    copies.removeIf(copy -> copy.metrics().getNodeName().equals(metrics.getNodeName()));
+                    if (copies.isEmpty()) {
+                        shadowed.remove(key);
+                    }
+                }
+            }
+        }
+    }
+
+    private void shadow(StoredPod pod) {
+        String key = StoreKeys.pod(pod.metrics().getNamespace(), pod.metrics().getName());
+        List<StoredPod> copies = shadowed.computeIfAbsent(key, k -> new ArrayList<>(1));
+        copies.removeIf(copy -> copy.metrics().getNodeName().equals(pod.metrics().getNodeName()));
+        copies.add(pod);
+    }
+
+    private StoredPod takeNewestShadow(String key) {
+        List<StoredPod> copies = shadowed.get(key);
+        if (copies == null) {
+            return null;
+        }
+        StoredPod newest = copies.get(0);
+        for (StoredPod copy : copies) {
+            if (copy.metrics().getTimestampMillis() > newest.metrics().getTimestampMillis()) {
+                newest = copy;
+            }
+        }
+        copies.remove(newest);
+        if (copies.isEmpty()) {
+            shadowed.remove(key);
+        }
+        return newest;
+    }
+
+    public Optional<NodeMetrics> node(String name) {
+        lock.readLock().lock();
+        try {
+            NodeEntry entry = nodes.get(name);
+            return entry == null ? Optional.empty() : Optional.ofNullable(entry.metrics());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Nodes with a usage sample, in name order. */
+    public void forEachNode(Consumer<NodeMetrics> action) {
+        List<NodeMetrics> selected;
+        lock.readLock().lock();
+        try {
+            selected = new ArrayList<>(servedNodes);
+            for (NodeEntry entry : nodes.values()) {
+                if (entry.metrics() != null) {
+                    selected.add(entry.metrics());
+                }
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        selected.forEach(action);
+    }
+
+    public Optional<StoredPod> pod(String namespace, String name) {
+        lock.readLock().lock();
+        try {
+            TreeMap<String, StoredPod> pods = namespaces.get(namespace);
+            return pods == null ? Optional.empty() : Optional.ofNullable(pods.get(name));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The pods of one namespace (every pod when null), in namespace-then-name order, as of one moment. */
+    public void forEachPod(String namespace, Consumer<StoredPod> action) {
+        List<StoredPod> selected;
+        lock.readLock().lock();
+        try {
+            if (namespace == null) {
+                selected = new ArrayList<>(servedPods);
+                for (TreeMap<String, StoredPod> pods : namespaces.values()) {
+                    selected.addAll(pods.values());
+                }
+            } else {
+                TreeMap<String, StoredPod> pods = namespaces.get(namespace);
+                selected = pods == null ? List.of() : new ArrayList<>(pods.values());
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        selected.forEach(action);
+    }
+
+    public long nodeCount() {
+        lock.readLock().lock();
+        try {
+            return servedNodes;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public long podCount() {
+        lock.readLock().lock();
+        try {
+            return servedPods;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The scrape resolution the newest record that carried one was computed with, or 0 when none did. */
+    public long scrapeResolutionMillis() {
+        return scrapeResolutionMillis;
+    }
+}
