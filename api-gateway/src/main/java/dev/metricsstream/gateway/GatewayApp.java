@@ -7,6 +7,10 @@ import dev.metricsstream.gateway.api.ApiStatus;
 import dev.metricsstream.gateway.api.Discovery;
 import dev.metricsstream.gateway.api.MetricsJson;
 import dev.metricsstream.gateway.api.OpenApi;
+import dev.metricsstream.common.config.Durations;
+import dev.metricsstream.gateway.history.HistoryRetention;
+import dev.metricsstream.gateway.history.HistoryRoutes;
+import dev.metricsstream.gateway.history.WindowHistory;
 import dev.metricsstream.gateway.http.MetricsApi;
 import dev.metricsstream.gateway.http.RequestMetrics;
 import dev.metricsstream.gateway.http.ResponseBodies;
@@ -66,7 +70,13 @@ public final class GatewayApp {
      * @param authFilter runs before every matched route ({@code beforeMatched}); it may halt with a Status
      */
     public record Collaborators(MetricsStoreReader store, Clock clock, Handler authFilter, PrometheusRegistry registry,
-            Health health) {
+            Health health, WindowHistory history) {
+        /** Without a fed history: the History API answers NotFound for every entity. */
+        public Collaborators(MetricsStoreReader store, Clock clock, Handler authFilter, PrometheusRegistry registry,
+                Health health) {
+            this(store, clock, authFilter, registry, health,
+                    new WindowHistory(HistoryRetention.parse(HistoryRetention.DEFAULT, Durations::parse)));
+        }
     }
 
     /** Where and how to listen. {@code httpPort} -1 = no plain-HTTP port; 0 = any free port. */
@@ -109,6 +119,7 @@ public final class GatewayApp {
             config.requestLogger.http(requestMetrics::record);
             config.routes.beforeMatched(collaborators.authFilter());
             api.install(config);
+            HistoryRoutes.install(config, collaborators.history(), collaborators.clock(), collaborators.registry());
             OpsRoutes.install(config, collaborators.registry(), collaborators.health());
             config.routes.get(USAGE_PATH, ctx -> writeUsage(ctx, usage, collaborators.clock()));
             config.routes.get("/version", ctx -> jsonBytes(ctx, versionJson(version)));

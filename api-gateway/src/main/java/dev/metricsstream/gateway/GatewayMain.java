@@ -4,6 +4,7 @@ import dev.metricsstream.common.config.ConfigException;
 import dev.metricsstream.common.health.Health;
 import dev.metricsstream.common.ops.ProcessMetrics;
 import dev.metricsstream.gateway.auth.DelegatedAuth;
+import dev.metricsstream.gateway.history.WindowHistory;
 import dev.metricsstream.gateway.store.Clock;
 import dev.metricsstream.gateway.store.KafkaMetricsStore;
 import dev.metricsstream.gateway.store.StoreMetrics;
@@ -49,7 +50,9 @@ public final class GatewayMain implements AutoCloseable {
         DelegatedAuth auth = DelegatedAuth.start(config.auth(), clock); // first: a config problem stops us early
         StoreMetrics storeMetrics = new StoreMetrics(registry);
         StoreTopology.Topics topics = config.storeTopics();
-        KafkaMetricsStore store = new KafkaMetricsStore(StoreTopology.build(topics, storeMetrics),
+        WindowHistory history = new WindowHistory(config.history());
+        KafkaMetricsStore store = new KafkaMetricsStore(StoreTopology.build(topics,
+                storeMetrics.withWindows(history::accept)),
                 streamsProperties(config), adminConfig(config), List.of(topics.nodeMetrics(), topics.podMetrics(),
                         topics.nodeWindows(), topics.podWindows()));
         storeMetrics.registerGauges(registry, store, clock, store::globalConsumerLagRecords);
@@ -62,7 +65,7 @@ public final class GatewayMain implements AutoCloseable {
                 new GatewayApp.Serving(config.bindAddress(), config.httpsPort(),
                         config.httpPort() == 0 ? -1 : config.httpPort(), tls),
                 new GatewayApp.ApiSettings(config.versionsPreferredFirst(), config.stalenessBound()),
-                new GatewayApp.Collaborators(store, clock, auth.filter(), registry, health));
+                new GatewayApp.Collaborators(store, clock, auth.filter(), registry, health, history));
         LOG.atInfo().addKeyValue("httpsPort", server.httpsPort()).addKeyValue("httpPort", server.httpPort())
                 .addKeyValue("tls", config.tlsCertDir() == null ? "self-signed" : config.tlsCertDir().toString())
                 .addKeyValue("stalenessBound", config.stalenessBound().toString())

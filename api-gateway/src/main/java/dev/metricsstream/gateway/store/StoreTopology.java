@@ -155,6 +155,7 @@ public final class StoreTopology {
                 return;
             }
             MetricsWindow window = RecordCodec.window(topic, value);
+            listener.window(window);
             String storeKey = StoreKeys.window(window.getEntityKind().name(), window.getEntity(),
                     window.getWindowSizeMillis());
             byte[] current = store.get(storeKey);
