@@ -78,7 +78,7 @@ public final class WindowHistory {
             entity.newestEndMillis = Math.max(entity.newestEndMillis, window.getWindowEndMillis());
         }
         long newest = newestEndMillis.accumulateAndGet(window.getWindowEndMillis(), Math::max);
-        if (newest - lastSweepMillis >= MINUTE_MILLIS) {
+        if (lastSweepMillis == Long.MIN_VALUE || newest - lastSweepMillis >= MINUTE_MILLIS) {
             lastSweepMillis = newest;
             evictOlderThan(newest - retention.longestSpan().toMillis());
         }
