@@ -10,6 +10,10 @@ import dev.metricsstream.gateway.api.MetricsJson;
 import dev.metricsstream.gateway.api.OpenApi;
 import dev.metricsstream.gateway.http.CoreApiSlice;
 import dev.metricsstream.gateway.http.JettyErrors;
+import dev.metricsstream.common.config.Durations;
+import dev.metricsstream.gateway.history.HistoryRetention;
+import dev.metricsstream.gateway.history.HistoryRoutes;
+import dev.metricsstream.gateway.history.WindowHistory;
 import dev.metricsstream.gateway.http.MetricsApi;
 import dev.metricsstream.gateway.http.RequestMetrics;
 import dev.metricsstream.gateway.http.ResponseBodies;
@@ -70,11 +74,30 @@ public final class GatewayApp {
      * @param storeRestored the store's readiness: until it passes the metrics API answers 503 (discovery is served)
      */
     public record Collaborators(MetricsStoreReader store, Clock clock, Handler authFilter, PrometheusRegistry registry,
-            Health health, HealthCheck storeRestored) {
-        /** For a store that is complete before serving starts (an in-memory store filled by the caller). */
+            Health health, HealthCheck storeRestored, WindowHistory history) {
+        /** For a store that is complete before serving starts (an in-memory store filled by the caller), no history. */
         public Collaborators(MetricsStoreReader store, Clock clock, Handler authFilter, PrometheusRegistry registry,
                 Health health) {
-            this(store, clock, authFilter, registry, health, HealthCheck.of("metrics-store", HealthCheck.Result::passed));
+            this(store, clock, authFilter, registry, health, ALWAYS_RESTORED, emptyHistory());
+        }
+
+        /** A store with its own readiness, no history fed. */
+        public Collaborators(MetricsStoreReader store, Clock clock, Handler authFilter, PrometheusRegistry registry,
+                Health health, HealthCheck storeRestored) {
+            this(store, clock, authFilter, registry, health, storeRestored, emptyHistory());
+        }
+
+        /** A complete store and a window history. */
+        public Collaborators(MetricsStoreReader store, Clock clock, Handler authFilter, PrometheusRegistry registry,
+                Health health, WindowHistory history) {
+            this(store, clock, authFilter, registry, health, ALWAYS_RESTORED, history);
+        }
+
+        private static final HealthCheck ALWAYS_RESTORED = HealthCheck.of("metrics-store", HealthCheck.Result::passed);
+
+        /** Without a fed history: the History API answers NotFound for every entity. */
+        private static WindowHistory emptyHistory() {
+            return new WindowHistory(HistoryRetention.parse(HistoryRetention.DEFAULT, Durations::parse));
         }
     }
 
@@ -143,6 +166,7 @@ public final class GatewayApp {
                 new CoreApiSlice(collaborators.store(), collaborators.storeRestored(), collaborators.clock(), freshness,
                         coreApiNodes).install(config);
             }
+            HistoryRoutes.install(config, collaborators.history(), collaborators.clock(), collaborators.registry());
             OpsRoutes.install(config, collaborators.registry(), collaborators.health());
             config.routes.get(USAGE_PATH, ctx -> writeUsage(ctx, usage, collaborators.clock()));
             config.routes.get("/version", ctx -> jsonBytes(ctx, versionJson(version)));

@@ -5,6 +5,8 @@ import dev.metricsstream.gateway.auth.AuthConfig;
 import dev.metricsstream.gateway.store.GatewayStore;
 import dev.metricsstream.schemas.Topics;
 import java.nio.file.Path;
+import dev.metricsstream.common.config.Durations;
+import dev.metricsstream.gateway.history.HistoryRetention;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,7 @@ import java.util.Map;
  *                                the data carries, and {@code stalenessBound} (45 s) only until a record carries one
  * @param preferredVersion        PREFERRED_VERSION, v1beta1 or v1
  * @param auth                    AUTH_MODE and the delegated authentication/authorization settings ({@link AuthConfig})
+ * @param history                 HISTORY_WINDOWS, closed windows kept per node and pod for the History API
  */
 public record GatewayConfig(
         String kafkaBootstrapServers,
@@ -46,7 +49,8 @@ public record GatewayConfig(
         Duration stalenessBound,
         boolean stalenessBoundConfigured,
         String preferredVersion,
-        AuthConfig auth) {
+        AuthConfig auth,
+        HistoryRetention history) {
 
     public static final List<String> VERSIONS = List.of("v1beta1", "v1");
     private static final List<String> OWN_KAFKA_KEYS = List.of("KAFKA_BOOTSTRAP_SERVERS");
@@ -77,10 +81,13 @@ public record GatewayConfig(
         String preferred = reader.string("PREFERRED_VERSION", "v1beta1");
         reader.check(VERSIONS.contains(preferred), "PREFERRED_VERSION must be one of " + VERSIONS + ", got '" + preferred + "'");
         AuthConfig auth = AuthConfig.fromEnv(reader);
+        HistoryRetention history = reader.parsed("HISTORY_WINDOWS",
+                HistoryRetention.parse(HistoryRetention.DEFAULT, Durations::parse),
+                value -> HistoryRetention.parse(value, Durations::parse));
         reader.check(http == 0 || http != https, "HTTP_PORT and HTTPS_PORT must differ, both are " + https);
         reader.finish();
         return new GatewayConfig(bootstrap, kafka, prefix, applicationId, stateDir, bind, https, http, certDir, service,
-                namespace, staleness, stalenessConfigured, preferred, auth);
+                namespace, staleness, stalenessConfigured, preferred, auth, history);
     }
 
     /** Served versions, the preferred one first (the order discovery lists them in). */

@@ -5,6 +5,7 @@ import dev.metricsstream.common.health.Health;
 import dev.metricsstream.common.ops.ProcessMetrics;
 import dev.metricsstream.gateway.auth.DelegatedAuth;
 import dev.metricsstream.gateway.http.CoreApiSlice;
+import dev.metricsstream.gateway.history.WindowHistory;
 import dev.metricsstream.gateway.store.Clock;
 import dev.metricsstream.gateway.store.Freshness;
 import dev.metricsstream.gateway.store.GatewayStore;
@@ -76,7 +77,12 @@ public final class GatewayMain implements AutoCloseable {
         StoreMetrics storeMetrics = new StoreMetrics(registry);
         GatewayStore.Topics topics = config.storeTopics();
         storeMetrics.initializeTopics(List.of(topics.nodeUsage(), topics.nodeWindows(), topics.podWindows()));
-        GatewayStore store = new GatewayStore(consumerConfig(config), topics, storeMetrics, windowSink,
+        WindowHistory history = new WindowHistory(config.history());
+        WindowSink windows = window -> {
+            history.accept(window);
+            windowSink.accept(window);
+        };
+        GatewayStore store = new GatewayStore(consumerConfig(config), topics, storeMetrics, windows,
                 GatewayStore.DEFAULT_WINDOW_LOOKBACK, clock);
         storeMetrics.registerGauges(registry, store, clock, store::consumerLagRecords);
         store.start(); // loading overlaps the TLS and HTTP set-up; /readyz says when it is done
@@ -91,7 +97,8 @@ public final class GatewayMain implements AutoCloseable {
                     new GatewayApp.Serving(config.bindAddress(), config.httpsPort(),
                             config.httpPort() == 0 ? -1 : config.httpPort(), tls),
                     new GatewayApp.ApiSettings(config.versionsPreferredFirst(), freshness(config, store)),
-                    new GatewayApp.Collaborators(store, clock, auth.filter(), registry, health, store.readiness()),
+                    new GatewayApp.Collaborators(store, clock, auth.filter(), registry, health, store.readiness(),
+                            history),
                     coreApiNodes);
         } catch (RuntimeException e) {
             store.close();

@@ -325,12 +325,12 @@ class ManifestsTest {
     @MethodSource("everyRendering")
     void both_apiservices_point_at_the_gateway_service_which_reaches_the_gateways_https_port(Rendered r) {
         List<V1APIService> apiServices = r.all(V1APIService.class);
-        assertEquals(Set.of("v1beta1.metrics.k8s.io", "v1.metrics.k8s.io"),
+        assertEquals(Set.of("v1beta1.metrics.k8s.io", "v1.metrics.k8s.io", "v1alpha1.history.metrics-stream.dev"),
                 Set.copyOf(apiServices.stream().map(a -> a.getMetadata().getName()).toList()));
         V1Service service = r.one(V1Service.class, "metrics-stream-gateway");
         for (V1APIService api : apiServices) {
-            assertEquals("metrics.k8s.io", api.getSpec().getGroup());
-            assertEquals(api.getMetadata().getName(), api.getSpec().getVersion() + ".metrics.k8s.io");
+            assertTrue(Set.of("metrics.k8s.io", "history.metrics-stream.dev").contains(api.getSpec().getGroup()));
+            assertEquals(api.getMetadata().getName(), api.getSpec().getVersion() + "." + api.getSpec().getGroup());
             assertEquals("metrics-stream-gateway", api.getSpec().getService().getName());
             assertEquals("metrics-stream", api.getSpec().getService().getNamespace());
             assertEquals(443, api.getSpec().getService().getPort());
@@ -395,7 +395,11 @@ class ManifestsTest {
         assertEquals(List.of("metrics.k8s.io"), rule.getApiGroups());
         assertEquals(Set.of("pods", "nodes"), Set.copyOf(rule.getResources()));
         assertEquals(Set.of("get", "list", "watch"), Set.copyOf(rule.getVerbs()));
-        assertEquals(1, aggregated.getRules().size());
+        V1PolicyRule history = aggregated.getRules().get(1);
+        assertEquals(List.of("history.metrics-stream.dev"), history.getApiGroups());
+        assertEquals(Set.of("pods", "nodes", "namespaces"), Set.copyOf(history.getResources()));
+        assertEquals(List.of("get"), history.getVerbs());
+        assertEquals(2, aggregated.getRules().size());
     }
 
     @Test

@@ -279,6 +279,7 @@ public final class Standalone implements AutoCloseable {
         b.append(" metrics-stream standalone is running   (authentication OFF, loopback only)\n");
         b.append("================================================================================\n");
         b.append("  metrics API (HTTPS)   https://127.0.0.1:").append(https).append("/apis/metrics.k8s.io/v1beta1/pods\n");
+        b.append("  web view              https://127.0.0.1:").append(https).append("/ui/\n");
         if (http > 0) {
             b.append("  metrics API (HTTP)    http://127.0.0.1:").append(http).append("/apis/metrics.k8s.io/v1beta1/pods\n");
             b.append("  usage for Prometheus  http://127.0.0.1:").append(http).append("/metrics/usage\n");
@@ -298,6 +299,9 @@ public final class Standalone implements AutoCloseable {
         b.append("  kubectl --kubeconfig ").append(kc).append(" top pod -A\n");
         b.append("  kubectl --kubeconfig ").append(kc).append(" top pod -n <namespace> --containers\n");
         b.append("  kubectl --kubeconfig ").append(kc).append(" top node\n");
+        b.append("  kubectl --kubeconfig ").append(kc).append(" get --raw /apis/metrics.k8s.io/v1beta1/nodes\n");
+        b.append("  kubectl --kubeconfig ").append(kc)
+                .append(" get --raw '/apis/history.metrics-stream.dev/v1alpha1/nodes/<node>?window=1m'\n");
         b.append('\n');
         b.append("  Ctrl-C stops everything.\n");
         return b.toString();

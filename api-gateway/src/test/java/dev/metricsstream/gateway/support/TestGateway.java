@@ -2,9 +2,12 @@ package dev.metricsstream.gateway.support;
 
 import dev.metricsstream.common.health.Health;
 import dev.metricsstream.common.health.HealthCheck;
+import dev.metricsstream.common.config.Durations;
 import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
 import dev.metricsstream.gateway.GatewayServer;
+import dev.metricsstream.gateway.history.HistoryRetention;
+import dev.metricsstream.gateway.history.WindowHistory;
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
 import dev.metricsstream.gateway.store.MetricsStoreReader;
 import dev.metricsstream.gateway.tls.TlsMaterial;
@@ -25,6 +28,8 @@ public final class TestGateway implements AutoCloseable {
     public final AtomicLong nowMillis;
     public final TlsMaterial tls = TlsMaterial.selfSigned("metrics-stream-gateway", "test");
     public final PrometheusRegistry registry = new PrometheusRegistry();
+    public final WindowHistory history = new WindowHistory(HistoryRetention.parse(HistoryRetention.DEFAULT,
+            Durations::parse));
     public final GatewayServer server;
     private final HttpClient http;
 
@@ -38,7 +43,8 @@ public final class TestGateway implements AutoCloseable {
         Health health = new Health().addReadiness(HealthCheck.of("metrics-store", HealthCheck.Result::passed));
         server = GatewayServer.start(new GatewayApp.Serving("127.0.0.1", 0, 0, tls),
                 new GatewayApp.ApiSettings(GatewayConfig.VERSIONS, Duration.ofSeconds(45)),
-                new GatewayApp.Collaborators(reader, this.nowMillis::get, GatewayApp.NO_AUTH, registry, health));
+                new GatewayApp.Collaborators(reader, this.nowMillis::get, GatewayApp.NO_AUTH, registry, health,
+                        history));
         http = HttpClient.newBuilder().sslContext(trusting(tls)).build();
     }
 
