@@ -295,8 +295,10 @@ class GatewayKafkaIT {
 
         await().atMost(DEADLINE).until(() -> sunk, List.of(end - minute, end)::equals);
         String usage = get("/metrics/usage").body();
-        assertTrue(usage.contains("metrics_stream_pod_window_cpu_usage_cores{namespace=\"shop\",pod=\"web-0\","
-                + "node=\"node-1\",window=\"1m\",stat=\"max\"} 0.75 " + end), usage);
+        assertTrue(usage.lines().anyMatch(("metrics_stream_pod_window_cpu_usage_cores{namespace=\"shop\",pod=\"web-0\","
+                + "node=\"node-1\",window=\"1m\",stat=\"max\"} 0.75")::equals), usage);
+        assertTrue(usage.lines().anyMatch(("metrics_stream_pod_window_end_timestamp_seconds{namespace=\"shop\","
+                + "pod=\"web-0\",node=\"node-1\",window=\"1m\"} " + end / 1000)::equals), usage);
         assertEquals(1, usage.lines().filter(l -> l.startsWith("metrics_stream_pod_window_cpu_usage_cores{")
                 && l.contains("stat=\"max\"")).count(), usage);
     }
