@@ -137,6 +137,6 @@ class WindowHistoryTest {
         assertTrue(e.getMessage().contains("7m is not a whole multiple of 5m"), e.getMessage());
         assertTrue(e.getMessage().contains("'bogus' is not size=span"), e.getMessage());
         assertTrue(e.getMessage().contains("'1h=x'"), e.getMessage());
-        assertEquals(516, HistoryRetention.parse(HistoryRetention.DEFAULT, Durations::parse).windowsPerEntity());
+        assertEquals(180, HistoryRetention.parse(HistoryRetention.DEFAULT, Durations::parse).windowsPerEntity());
     }
 }
