@@ -173,7 +173,7 @@ public final class CustomMetricsApi {
             return;
         }
         List<Item> items = new ArrayList<>();
-        forEachFreshWindow(EntityKind.POD, namespace, request.metric(), now, window -> {
+        forEachFreshWindow(EntityKind.POD, namespace + "/", request.metric(), now, window -> {
             String podName = podName(window);
             if (request.labels().matches(podLabels(namespace, podName, window))) {
                 items.add(item("Pod", namespace, podName, request.metric(), window));
@@ -199,7 +199,7 @@ public final class CustomMetricsApi {
             return;
         }
         List<Item> items = new ArrayList<>();
-        forEachFreshWindow(EntityKind.NODE, null, request.metric(), now, window -> {
+        forEachFreshWindow(EntityKind.NODE, "", request.metric(), now, window -> {
             Map<String, String> labels = store.node(window.getEntity()).map(n -> n.getLabels())
                     .orElse(window.getLabels());
             if (request.labels().matches(labels)) {
@@ -383,13 +383,14 @@ public final class CustomMetricsApi {
         return freshness.isFresh(window.getWindowEndMillis() + window.getWindowSizeMillis(), now);
     }
 
-    /** Fresh latest windows of one kind and size, of one namespace's pods when {@code namespace} is non-null. */
-    private void forEachFreshWindow(EntityKind kind, String namespace, WindowMetric metric, long now,
+    /**
+     * Fresh latest windows of one kind and size whose entity starts with {@code entityPrefix} ({@code "ns/"}: one
+     * namespace's pods, {@code ""}: every entity of that kind), from a range scan of the store.
+     */
+    private void forEachFreshWindow(EntityKind kind, String entityPrefix, WindowMetric metric, long now,
             Consumer<MetricsWindow> action) {
-        String prefix = namespace == null ? null : namespace + "/";
-        store.forEachLatestWindow(window -> {
-            if (window.getEntityKind() == kind && window.getWindowSizeMillis() == metric.sizeMillis()
-                    && (prefix == null || window.getEntity().startsWith(prefix)) && fresh(window, now)) {
+        store.forEachLatestWindow(kind, entityPrefix, window -> {
+            if (window.getWindowSizeMillis() == metric.sizeMillis() && fresh(window, now)) {
                 action.accept(window);
             }
         });
@@ -397,7 +398,7 @@ public final class CustomMetricsApi {
 
     private Optional<MetricsWindow> latest(EntityKind kind, String entity, WindowMetric metric, long now) {
         MetricsWindow[] found = {null};
-        forEachFreshWindow(kind, null, metric, now, window -> {
+        forEachFreshWindow(kind, entity, metric, now, window -> {
             if (window.getEntity().equals(entity)) {
                 found[0] = window;
             }
@@ -412,7 +413,7 @@ public final class CustomMetricsApi {
     private List<MetricsWindow> newestPodWindows(String namespace, LabelSelector labels, WindowMetric metric,
             long now) {
         List<MetricsWindow> selected = new ArrayList<>();
-        forEachFreshWindow(EntityKind.POD, namespace, metric, now, window -> {
+        forEachFreshWindow(EntityKind.POD, namespace + "/", metric, now, window -> {
             if (labels.matches(podLabels(namespace, podName(window), window))) {
                 selected.add(window);
             }

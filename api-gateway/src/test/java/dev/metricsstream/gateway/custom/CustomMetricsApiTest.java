@@ -82,6 +82,9 @@ class CustomMetricsApiTest {
                 web));
         store.putWindow(labelled(window(EntityKind.POD, "shop/batch-late", 5 * MINUTE, END - 5 * MINUTE, 7, 7, 7, 7, 7, 7),
                 Map.of("app", "batch")));
+        // another namespace whose name extends "shop", and a pod whose name extends web-1: never mixed in
+        store.putWindow(labelled(window(EntityKind.POD, "shop-2/web-1", 5 * MINUTE, END, 5, 5, 5, 5, 5, 5), web));
+        store.putWindow(window(EntityKind.POD, "shop/web-10", MINUTE, END, 3, 3, 3, 3, 3, 3));
         store.putWindow(window(EntityKind.NODE, "node-a", 5 * MINUTE, END, 1.5, 2.25, 2.0, 4294967296.0,
                 5L << 30, 9L << 29));
         store.putWindow(window(EntityKind.NODE, "node-a", 60 * MINUTE, END, 1.4, 3.0, 2.5, 4e9, 5L << 30,
@@ -180,6 +183,10 @@ class CustomMetricsApiTest {
 
     @Test
     void single_pods_and_nodes_and_node_lists_by_label() throws Exception {
+        assertEquals("NotFound", json(gateway.get(CUSTOM + "/namespaces/shop/pods/web-1/cpu_usage_avg_1m"), 404)
+                .get("reason").asText()); // web-10's fresh 1m window is not web-1's
+        assertEquals(List.of("3"), texts(json(gateway.get(CUSTOM + "/namespaces/shop/pods/web-10/cpu_usage_avg_1m"),
+                200).get("items"), "/value"));
         JsonNode pod = json(gateway.get(CUSTOM + "/namespaces/shop/pods/db-0/memory_working_set_avg_5m",
                 HPA_ACCEPT), 200);
         assertEquals(List.of("1Gi"), texts(pod.get("items"), "/value"));
