@@ -13,6 +13,7 @@ import dev.metricsstream.gateway.http.JettyErrors;
 import dev.metricsstream.common.config.Durations;
 import dev.metricsstream.gateway.history.HistoryRetention;
 import dev.metricsstream.gateway.history.HistoryRoutes;
+import dev.metricsstream.gateway.custom.CustomMetricsRoutes;
 import dev.metricsstream.gateway.history.WindowHistory;
 import dev.metricsstream.gateway.http.MetricsApi;
 import dev.metricsstream.gateway.http.RequestMetrics;
@@ -167,6 +168,10 @@ public final class GatewayApp {
                         coreApiNodes).install(config);
             }
             HistoryRoutes.install(config, collaborators.history(), collaborators.clock(), collaborators.registry());
+            // the window sizes kept in history (HISTORY_WINDOWS) are the sizes offered as custom/external metrics
+            CustomMetricsRoutes.install(config, collaborators.store(), collaborators.clock(), freshness,
+                    collaborators.history().retention().sizes().stream().map(HistoryRetention.Size::window).toList(),
+                    collaborators.registry());
             OpsRoutes.install(config, collaborators.registry(), collaborators.health());
             config.routes.get(USAGE_PATH, ctx -> writeUsage(ctx, usage, collaborators.clock()));
             config.routes.get("/version", ctx -> jsonBytes(ctx, versionJson(version)));

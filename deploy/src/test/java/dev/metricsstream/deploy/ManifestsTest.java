@@ -325,11 +325,21 @@ class ManifestsTest {
     @MethodSource("everyRendering")
     void both_apiservices_point_at_the_gateway_service_which_reaches_the_gateways_https_port(Rendered r) {
         List<V1APIService> apiServices = r.all(V1APIService.class);
-        assertEquals(Set.of("v1beta1.metrics.k8s.io", "v1.metrics.k8s.io", "v1alpha1.history.metrics-stream.dev"),
-                Set.copyOf(apiServices.stream().map(a -> a.getMetadata().getName()).toList()));
+        Set<String> expected = new java.util.HashSet<>(Set.of("v1beta1.metrics.k8s.io", "v1.metrics.k8s.io",
+                "v1alpha1.history.metrics-stream.dev"));
+        // the custom/external metrics slots only with their opt-in components, never from the base
+        boolean all = r.name().endsWith("base+all-components");
+        if (all || r.name().endsWith("base+custom-metrics")) {
+            expected.addAll(Set.of("v1beta2.custom.metrics.k8s.io", "v1beta1.custom.metrics.k8s.io"));
+        }
+        if (all || r.name().endsWith("base+external-metrics")) {
+            expected.add("v1beta1.external.metrics.k8s.io");
+        }
+        assertEquals(expected, Set.copyOf(apiServices.stream().map(a -> a.getMetadata().getName()).toList()));
         V1Service service = r.one(V1Service.class, "metrics-stream-gateway");
         for (V1APIService api : apiServices) {
-            assertTrue(Set.of("metrics.k8s.io", "history.metrics-stream.dev").contains(api.getSpec().getGroup()));
+            assertTrue(Set.of("metrics.k8s.io", "history.metrics-stream.dev", "custom.metrics.k8s.io",
+                    "external.metrics.k8s.io").contains(api.getSpec().getGroup()));
             assertEquals(api.getMetadata().getName(), api.getSpec().getVersion() + "." + api.getSpec().getGroup());
             assertEquals("metrics-stream-gateway", api.getSpec().getService().getName());
             assertEquals("metrics-stream", api.getSpec().getService().getNamespace());
@@ -400,6 +410,68 @@ class ManifestsTest {
         assertEquals(Set.of("pods", "nodes", "namespaces"), Set.copyOf(history.getResources()));
         assertEquals(List.of("get"), history.getVerbs());
         assertEquals(2, aggregated.getRules().size());
+    }
+
+    /** The metric names the gateway derives from the default HISTORY_WINDOWS (1m, 5m, 1h): see WindowMetric. */
+    static List<String> windowMetricNames() {
+        List<String> names = new ArrayList<>();
+        for (String resource : List.of("cpu_usage", "memory_working_set")) {
+            for (String stat : List.of("avg", "max", "p95")) {
+                for (String size : List.of("1m", "5m", "1h")) {
+                    names.add(resource + "_" + stat + "_" + size);
+                }
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void the_custom_and_external_metrics_components_let_the_hpa_controller_read_every_offered_metric()
+            throws Exception {
+        Rendered base = rendered().get(0);
+        assertTrue(base.all(V1APIService.class).stream().noneMatch(a -> a.getSpec().getGroup().endsWith(
+                ".metrics.k8s.io") && !a.getSpec().getGroup().equals("metrics.k8s.io")), "not in the base");
+        Set<String> custom = new java.util.TreeSet<>();
+        Set<String> external = new java.util.TreeSet<>();
+        for (String metric : windowMetricNames()) {
+            for (String resource : List.of("pods", "nodes")) {
+                custom.add(resource + "/" + metric);
+            }
+            for (String aggregation : List.of("sum", "avg", "max")) {
+                external.add(metric + "_" + aggregation);
+            }
+        }
+        for (String aggregation : List.of("sum", "avg", "max")) {
+            external.add("cpu_usage_" + aggregation);
+            external.add("memory_working_set_" + aggregation);
+        }
+        for (var c : List.of(Map.entry("custom-metrics", Map.entry("custom.metrics.k8s.io", custom)),
+                Map.entry("external-metrics", Map.entry("external.metrics.k8s.io", external)))) {
+            Rendered r = rendered().stream().filter(x -> x.name().endsWith("base+" + c.getKey())).findFirst()
+                    .orElseThrow();
+            V1ClusterRole role = r.one(V1ClusterRole.class, "system:metrics-stream-" + c.getKey() + "-reader");
+            boolean isCustom = c.getKey().equals("custom-metrics");
+            assertEquals(isCustom ? 2 : 1, role.getRules().size());
+            if (isCustom) {
+                // GET …/namespaces/NS/metrics/METRIC is authorized as resource "metrics" named METRIC
+                // (RequestAttributesTest), the HPA's Object metric on a Namespace
+                V1PolicyRule namespaces = role.getRules().get(1);
+                assertEquals(List.of("custom.metrics.k8s.io"), namespaces.getApiGroups());
+                assertEquals(List.of("metrics"), namespaces.getResources());
+                assertEquals(Set.copyOf(windowMetricNames()), Set.copyOf(namespaces.getResourceNames()));
+                assertEquals(List.of("get"), namespaces.getVerbs());
+            }
+            assertEquals(List.of(c.getValue().getKey()), role.getRules().get(0).getApiGroups());
+            assertEquals(c.getValue().getValue(), new java.util.TreeSet<>(role.getRules().get(0).getResources()));
+            assertEquals(Set.of("get", "list"), Set.copyOf(role.getRules().get(0).getVerbs()));
+            io.kubernetes.client.openapi.models.V1ClusterRoleBinding binding = r.one(
+                    io.kubernetes.client.openapi.models.V1ClusterRoleBinding.class,
+                    "system:metrics-stream-" + c.getKey() + "-hpa");
+            assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
+            assertEquals("horizontal-pod-autoscaler", binding.getSubjects().get(0).getName());
+            assertEquals("kube-system", binding.getSubjects().get(0).getNamespace());
+            assertEquals("ServiceAccount", binding.getSubjects().get(0).getKind());
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.metricsstream.gateway.store;
 
+import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.NodeUsage;
@@ -239,6 +240,11 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
     @Override
     public void forEachLatestWindow(Consumer<MetricsWindow> action) {
         latestWindows.forEach(action);
+    }
+
+    @Override
+    public void forEachLatestWindow(EntityKind kind, String entityPrefix, Consumer<MetricsWindow> action) {
+        latestWindows.forEach(kind, entityPrefix, action);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.metricsstream.gateway.store;
 
+import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
@@ -88,6 +89,12 @@ public final class InMemoryMetricsStore implements MetricsStoreReader {
     @Override
     public void forEachLatestWindow(Consumer<MetricsWindow> action) {
         windows.values().forEach(action);
+    }
+
+    @Override
+    public void forEachLatestWindow(EntityKind kind, String entityPrefix, Consumer<MetricsWindow> action) {
+        String from = StoreKeys.windowPrefix(kind.name(), entityPrefix);
+        windows.subMap(from, true, from + Character.MAX_VALUE, false).values().forEach(action);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.metricsstream.gateway.store;
 
+import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
@@ -18,6 +19,12 @@ public final class LatestWindows implements WindowSink {
     /** In entity kind, entity, size order. */
     public void forEach(Consumer<MetricsWindow> action) {
         windows.values().forEach(action);
+    }
+
+    /** The windows of one kind whose entity starts with {@code prefix}: a range scan. */
+    public void forEach(EntityKind kind, String prefix, Consumer<MetricsWindow> action) {
+        String from = StoreKeys.windowPrefix(kind.name(), prefix);
+        windows.subMap(from, true, from + Character.MAX_VALUE, false).values().forEach(action);
     }
 
     public long size() {

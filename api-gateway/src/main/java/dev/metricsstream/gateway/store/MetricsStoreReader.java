@@ -1,5 +1,6 @@
 package dev.metricsstream.gateway.store;
 
+import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
@@ -42,6 +43,19 @@ public interface MetricsStoreReader {
 
     /** The newest closed window per entity and window size. */
     void forEachLatestWindow(Consumer<MetricsWindow> action);
+
+    /**
+     * The newest closed windows of entities of one kind whose entity name starts with {@code entityPrefix}
+     * ({@code "shop/"}: one namespace's pods; a pod's or node's full name: that entity, plus any whose name extends
+     * it). Implementations over a sorted map answer with a range scan; this default scans every window.
+     */
+    default void forEachLatestWindow(EntityKind kind, String entityPrefix, Consumer<MetricsWindow> action) {
+        forEachLatestWindow(window -> {
+            if (window.getEntityKind() == kind && window.getEntity().startsWith(entityPrefix)) {
+                action.accept(window);
+            }
+        });
+    }
 
     long nodeCount();
 

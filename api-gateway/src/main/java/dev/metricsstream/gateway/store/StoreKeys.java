@@ -20,6 +20,11 @@ public final class StoreKeys {
         return namespace + SEPARATOR;
     }
 
+    /** The first latest-window key of the entities of {@code entityKind} whose name starts with {@code prefix}. */
+    public static String windowPrefix(String entityKind, String prefix) {
+        return entityKind + SEPARATOR + prefix;
+    }
+
     /** Latest-window key: one entry per entity kind, entity and window size. */
     public static String window(String entityKind, String entity, long windowSizeMillis) {
         return entityKind + SEPARATOR + entity + SEPARATOR + windowSizeMillis;

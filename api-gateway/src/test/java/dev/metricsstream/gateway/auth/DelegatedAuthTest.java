@@ -259,6 +259,37 @@ class DelegatedAuthTest {
     }
 
     @Test
+    void custom_and_external_metrics_pass_the_same_delegated_auth_as_the_hpa_controller_would_meet_it()
+            throws Exception {
+        String hpa = "system:serviceaccount:kube-system:horizontal-pod-autoscaler";
+        // allow only what k8s/components/custom-metrics grants: pods/<metric> in custom.metrics.k8s.io
+        apiserver.policy(spec -> new FakeKubeApiServer.Answer(spec.path("user").asText().equals(hpa)
+                && spec.path("resourceAttributes").path("group").asText().equals("custom.metrics.k8s.io")
+                && spec.path("resourceAttributes").path("resource").asText().equals("pods")
+                && spec.path("resourceAttributes").path("subresource").asText().equals("cpu_usage_avg_5m"), ""));
+        String[] hpaHeaders = {"X-Remote-User", hpa, "X-Remote-Group", "system:serviceaccounts",
+            "X-Remote-Group", "system:authenticated"};
+        String path = "/apis/custom.metrics.k8s.io/v1beta2/namespaces/shop/pods/*/cpu_usage_avg_5m?labelSelector="
+                + "app%3Dweb";
+
+        HttpResponse<String> allowed = get(frontProxy.clientContext(serving), path, hpaHeaders);
+        assertEquals(200, allowed.statusCode(), allowed.body());
+        assertEquals("MetricValueList", JSON.readTree(allowed.body()).path("kind").asText());
+        JsonNode attributes = lastSarSpec().path("resourceAttributes");
+        assertEquals("get", attributes.path("verb").asText());
+        assertEquals("shop", attributes.path("namespace").asText());
+        assertEquals("*", attributes.path("name").asText());
+
+        HttpResponse<String> denied = get(frontProxy.clientContext(serving), path, JANE_HEADERS);
+        assertEquals(403, denied.statusCode(), denied.body());
+        assertEquals("Forbidden", JSON.readTree(denied.body()).path("reason").asText());
+        HttpResponse<String> external = get(frontProxy.clientContext(serving),
+                "/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/cpu_usage_sum", hpaHeaders);
+        assertEquals(403, external.statusCode(), external.body());
+        assertEquals("external.metrics.k8s.io", lastSarSpec().path("resourceAttributes").path("group").asText());
+    }
+
+    @Test
     void the_denial_reason_from_the_apiserver_is_appended() throws Exception {
         apiserver.policy(spec -> new FakeKubeApiServer.Answer(false, "no RBAC policy matched"));
 

@@ -35,6 +35,25 @@ class RequestAttributesTest {
                 withoutPath(get("/apis/metrics.k8s.io/v1beta1/namespaces/kube-system/pods/coredns-1", Map.of())));
     }
 
+    /** What RBAC for the HPA controller must grant (k8s/components/custom-metrics, external-metrics). */
+    @Test
+    void custom_and_external_metrics_paths_name_the_metric_as_subresource_or_resource() {
+        String custom = "/apis/custom.metrics.k8s.io/v1beta2";
+        assertEquals(new RequestAttributes(true, "get", "", "custom.metrics.k8s.io", "v1beta2", "shop", "pods",
+                "cpu_usage_avg_5m", "*"), withoutPath(get(custom + "/namespaces/shop/pods/*/cpu_usage_avg_5m",
+                Map.of("labelSelector", List.of("app=web")))));
+        assertEquals(new RequestAttributes(true, "get", "", "custom.metrics.k8s.io", "v1beta2", "", "nodes",
+                "cpu_usage_avg_5m", "node-1"), withoutPath(get(custom + "/nodes/node-1/cpu_usage_avg_5m", Map.of())));
+        // the namespace as described object: resource "metrics", the metric as its name
+        assertEquals(new RequestAttributes(true, "get", "", "custom.metrics.k8s.io", "v1beta2", "shop", "metrics",
+                "", "cpu_usage_avg_5m"), withoutPath(get(custom + "/namespaces/shop/metrics/cpu_usage_avg_5m",
+                Map.of())));
+        // external: the metric is the resource, a list in the namespace
+        assertEquals(new RequestAttributes(true, "list", "", "external.metrics.k8s.io", "v1beta1", "shop",
+                "cpu_usage_sum", "", ""), withoutPath(get("/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/"
+                + "cpu_usage_sum", Map.of("labelSelector", List.of("app=web")))));
+    }
+
     @Test
     void a_watch_parameter_or_the_watch_prefix_makes_the_verb_watch() {
         assertEquals("watch", get("/apis/metrics.k8s.io/v1/pods", Map.of("watch", List.of("true"))).verb());
