@@ -46,34 +46,12 @@ public final class Discovery {
     }
 
     public void writeGroup(JsonGenerator json) throws IOException {
-        json.writeStartObject();
-        json.writeStringField("kind", "APIGroup");
-        json.writeStringField("apiVersion", "v1");
-        writeGroupFields(json);
-        json.writeEndObject();
+        DiscoveryJson.writeGroup(json, GROUP, versions);
     }
 
     private void writeGroupBody(JsonGenerator json) throws IOException {
         json.writeStartObject();
-        writeGroupFields(json);
-        json.writeEndObject();
-    }
-
-    private void writeGroupFields(JsonGenerator json) throws IOException {
-        json.writeStringField("name", GROUP);
-        json.writeArrayFieldStart("versions");
-        for (String version : versions) {
-            writeGroupVersion(json, version);
-        }
-        json.writeEndArray();
-        json.writeFieldName("preferredVersion");
-        writeGroupVersion(json, preferredVersion());
-    }
-
-    private static void writeGroupVersion(JsonGenerator json, String version) throws IOException {
-        json.writeStartObject();
-        json.writeStringField("groupVersion", GROUP + "/" + version);
-        json.writeStringField("version", version);
+        DiscoveryJson.writeGroupFields(json, GROUP, versions);
         json.writeEndObject();
     }
 
@@ -83,22 +61,8 @@ public final class Discovery {
         json.writeStringField("apiVersion", "v1");
         json.writeStringField("groupVersion", GROUP + "/" + version);
         json.writeArrayFieldStart("resources");
-        writeResource(json, "nodes", false, MetricsJson.NODE_KIND);
-        writeResource(json, "pods", true, MetricsJson.POD_KIND);
-        json.writeEndArray();
-        json.writeEndObject();
-    }
-
-    private static void writeResource(JsonGenerator json, String name, boolean namespaced, String kind)
-            throws IOException {
-        json.writeStartObject();
-        json.writeStringField("name", name);
-        json.writeStringField("singularName", "");
-        json.writeBooleanField("namespaced", namespaced);
-        json.writeStringField("kind", kind);
-        json.writeArrayFieldStart("verbs");
-        json.writeString("get");
-        json.writeString("list");
+        DiscoveryJson.writeResource(json, "nodes", false, MetricsJson.NODE_KIND, "get", "list");
+        DiscoveryJson.writeResource(json, "pods", true, MetricsJson.POD_KIND, "get", "list");
         json.writeEndArray();
         json.writeEndObject();
     }

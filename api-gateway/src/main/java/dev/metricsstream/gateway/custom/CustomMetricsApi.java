@@ -6,6 +6,7 @@ import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.gateway.api.ApiStatus;
+import dev.metricsstream.gateway.api.DiscoveryJson;
 import dev.metricsstream.gateway.api.MetricsJson;
 import dev.metricsstream.gateway.http.ResponseBodies;
 import dev.metricsstream.gateway.http.StatusResponses;
@@ -464,38 +465,13 @@ public final class CustomMetricsApi {
 
     private static void writeResource(JsonGenerator json, String name, boolean namespaced, String kind)
             throws IOException {
-        json.writeStartObject();
-        json.writeStringField("name", name);
-        json.writeStringField("singularName", "");
-        json.writeBooleanField("namespaced", namespaced);
-        json.writeStringField("kind", kind);
-        json.writeArrayFieldStart("verbs");
-        json.writeString("get");
-        json.writeEndArray();
-        json.writeEndObject();
+        DiscoveryJson.writeResource(json, name, namespaced, kind, "get");
     }
 
     private static void writeGroup(JsonGenerator json, String group, List<String> versions) throws IOException {
-        json.writeStartObject();
-        json.writeStringField("kind", "APIGroup");
-        json.writeStringField("apiVersion", "v1");
-        json.writeStringField("name", group);
-        json.writeArrayFieldStart("versions");
-        for (String version : versions) {
-            writeGroupVersion(json, group, version);
-        }
-        json.writeEndArray();
-        json.writeFieldName("preferredVersion");
-        writeGroupVersion(json, group, versions.get(0));
-        json.writeEndObject();
+        DiscoveryJson.writeGroup(json, group, versions);
     }
 
-    private static void writeGroupVersion(JsonGenerator json, String group, String version) throws IOException {
-        json.writeStartObject();
-        json.writeStringField("groupVersion", group + "/" + version);
-        json.writeStringField("version", version);
-        json.writeEndObject();
-    }
 
     // ---- helpers
 

@@ -3,6 +3,7 @@ package dev.metricsstream.gateway.history;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.metricsstream.common.config.Durations;
 import dev.metricsstream.gateway.api.ApiStatus;
+import dev.metricsstream.gateway.api.DiscoveryJson;
 import dev.metricsstream.gateway.api.GoDuration;
 import dev.metricsstream.gateway.api.MetricsJson;
 import dev.metricsstream.gateway.api.Quantities;
@@ -230,24 +231,9 @@ public final class HistoryApi {
     }
 
     private void writeGroup(JsonGenerator json) throws IOException {
-        json.writeStartObject();
-        json.writeStringField("kind", "APIGroup");
-        json.writeStringField("apiVersion", "v1");
-        json.writeStringField("name", GROUP);
-        json.writeArrayFieldStart("versions");
-        writeGroupVersion(json);
-        json.writeEndArray();
-        json.writeFieldName("preferredVersion");
-        writeGroupVersion(json);
-        json.writeEndObject();
+        DiscoveryJson.writeGroup(json, GROUP, List.of(VERSION));
     }
 
-    private static void writeGroupVersion(JsonGenerator json) throws IOException {
-        json.writeStartObject();
-        json.writeStringField("groupVersion", API_VERSION);
-        json.writeStringField("version", VERSION);
-        json.writeEndObject();
-    }
 
     private static void writeResourceList(JsonGenerator json) throws IOException {
         json.writeStartObject();
@@ -264,15 +250,7 @@ public final class HistoryApi {
 
     private static void writeResource(JsonGenerator json, String name, boolean namespaced, String kind)
             throws IOException {
-        json.writeStartObject();
-        json.writeStringField("name", name);
-        json.writeStringField("singularName", "");
-        json.writeBooleanField("namespaced", namespaced);
-        json.writeStringField("kind", kind);
-        json.writeArrayFieldStart("verbs");
-        json.writeString("get");
-        json.writeEndArray();
-        json.writeEndObject();
+        DiscoveryJson.writeResource(json, name, namespaced, kind, "get");
     }
 
     private interface Body {
