@@ -34,6 +34,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * its buffers from a shared pool and returns them when a connection is idle.
  */
 public final class KubeletHttp implements AutoCloseable {
+    private static final int MAX_CONNECTIONS_PER_NODE = 4;
     private final HttpClient client;
     private final BearerToken token;
     private final Duration timeout;
@@ -57,7 +58,7 @@ public final class KubeletHttp implements AutoCloseable {
         client.setUserAgentField(null);
         client.setConnectTimeout(timeout.toMillis());
         client.setIdleTimeout(Duration.ofMinutes(5).toMillis()); // longer than any resolution: connections reused
-        client.setMaxConnectionsPerDestination(4);
+        client.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_NODE);
         try {
             client.start();
         } catch (Exception e) {
@@ -123,7 +124,35 @@ public final class KubeletHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends the GET; a failure before any response byte on what may be a stale kept-alive connection (the kubelet
+     * closed it: restarted, went away) is retried on another connection while the deadline allows, at most once per
+     * pooled connection, as Go's transport does for idempotent requests. Without it a kubelet that is down would
+     * count as {@code io_error} on the first scrape after, and {@code connection_refused} only from the second.
+     */
     private Exchange send(URI uri, String accept, long deadlineNanos) throws ScrapeException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return sendOnce(uri, accept, deadlineNanos);
+            } catch (StaleConnectionException e) {
+                if (attempt > MAX_CONNECTIONS_PER_NODE || System.nanoTime() >= deadlineNanos) {
+                    throw classify(uri, e.getCause());
+                }
+            }
+        }
+    }
+
+    /** The connection failed before any answer (closed or reset by the peer): the GET can be sent again. */
+    private static final class StaleConnectionException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StaleConnectionException(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    private Exchange sendOnce(URI uri, String accept, long deadlineNanos)
+            throws ScrapeException, StaleConnectionException {
         long remainingNanos = Math.max(1, deadlineNanos - System.nanoTime());
         Request request = client.newRequest(uri).method("GET")
                 .timeout(TimeUnit.NANOSECONDS.toMillis(remainingNanos) + 1, TimeUnit.MILLISECONDS)
@@ -146,7 +175,11 @@ public final class KubeletHttp implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ScrapeException("interrupted", "GET " + uri + " interrupted", e);
         } catch (ExecutionException e) {
-            throw classify(uri, e.getCause());
+            ScrapeException failure = classify(uri, e.getCause());
+            if (failure.reason().equals("io_error")) { // EOF, broken pipe, reset: not refused, not TLS, not late
+                throw new StaleConnectionException(e.getCause());
+            }
+            throw failure;
         }
     }
 

@@ -139,6 +139,31 @@ class SimulatorScrapeTest {
         }
     }
 
+    /**
+     * A kubelet that goes away closes the connection kept alive from the last scrape; the next scrape must not be
+     * counted as {@code io_error} because it raced that close on the stale connection (Go's transport, which
+     * metrics-server uses, retries an idempotent GET once on a fresh connection, and so do we).
+     */
+    @Test
+    void a_kubelet_going_down_is_connection_refused_even_on_a_kept_alive_connection() throws Exception {
+        SimClock clock = SimClock.fixed();
+        try (KubeletSimulator sim = simulator(clock, ResourceMetricsFormat.STABLE)) {
+            clock.advance(Duration.ofSeconds(40));
+            KubeletHttp http = http(sim, Duration.ofSeconds(2));
+            SimNode node = sim.nodes().get(0);
+            NodeScraper scraper = new NodeScraper(List.of(HttpKubeletSource.metricsResource(http)),
+                    MetadataSource.none(), new CollectorMetrics(new PrometheusRegistry()));
+            for (int round = 0; round < 30; round++) {
+                node.setMode(NodeMode.OK);
+                assertEquals(node.pods().size(), scraper.scrape(target(node), clock.millis()).getPods().size());
+                node.setMode(NodeMode.DOWN);
+                ScrapeException e = assertThrows(ScrapeException.class,
+                        () -> scraper.scrape(target(node), clock.millis()));
+                assertEquals("connection_refused", e.reason(), "round " + round + ": " + e.getMessage());
+            }
+        }
+    }
+
     @Test
     void every_failure_mode_of_a_kubelet_becomes_a_counted_reason() throws Exception {
         SimClock clock = SimClock.fixed();
