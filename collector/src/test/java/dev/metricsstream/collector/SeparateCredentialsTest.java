@@ -12,7 +12,7 @@ import dev.metricsstream.collector.scrape.KubeletHttp;
 import dev.metricsstream.collector.scrape.ScrapeException;
 import dev.metricsstream.collector.scrape.ScrapeTarget;
 import dev.metricsstream.collector.testing.FakeKubelet;
-import dev.metricsstream.collector.testing.SelfSignedTls;
+import dev.metricsstream.testkit.tls.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +46,8 @@ class SeparateCredentialsTest {
     @Test
     void a_kubelet_signed_by_one_ca_and_an_apiserver_signed_by_another_each_get_their_own_ca_and_token()
             throws Exception {
-        SelfSignedTls caA = SelfSignedTls.create("system:node:node-a", "127.0.0.1");
-        SelfSignedTls caB = SelfSignedTls.create("kube-apiserver", "127.0.0.1");
+        TestPki.Issued caA = TestPki.selfSignedServer("system:node:node-a", "127.0.0.1");
+        TestPki.Issued caB = TestPki.selfSignedServer("kube-apiserver", "127.0.0.1");
         Path dirA = Files.createDirectories(dir.resolve("a"));
         Path dirB = Files.createDirectories(dir.resolve("b"));
         try (FakeKubelet kubelet = new FakeKubelet(caA).respond("/metrics/resource", "ok\n");
@@ -57,10 +57,10 @@ class SeparateCredentialsTest {
             Map<String, String> env = new HashMap<>();
             env.put("NODE_NAME", "node-a");
             env.put("KUBELET_URL", kubelet.baseUrl().toString());
-            env.put("KUBELET_CA_FILE", caA.writeCaPem(dirA).toString());
+            env.put("KUBELET_CA_FILE", caA.writePem(dirA).toString());
             env.put("KUBELET_TOKEN_FILE", Files.writeString(dir.resolve("kubelet-token"), "kubelet-token").toString());
             env.put("APISERVER_URL", apiserver.url().toString());
-            env.put("APISERVER_CA_FILE", caB.writeCaPem(dirB).toString());
+            env.put("APISERVER_CA_FILE", caB.writePem(dirB).toString());
             env.put("APISERVER_TOKEN_FILE", Files.writeString(dir.resolve("api-token"), "api-token").toString());
             env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9");
             CollectorConfig config = CollectorConfig.from(env);
@@ -84,14 +84,14 @@ class SeparateCredentialsTest {
 
     @Test
     void the_kubelet_ca_alone_does_not_verify_an_apiserver_signed_by_another_ca() throws Exception {
-        SelfSignedTls caA = SelfSignedTls.create("system:node:node-a", "127.0.0.1");
-        SelfSignedTls caB = SelfSignedTls.create("kube-apiserver", "127.0.0.1");
+        TestPki.Issued caA = TestPki.selfSignedServer("system:node:node-a", "127.0.0.1");
+        TestPki.Issued caB = TestPki.selfSignedServer("kube-apiserver", "127.0.0.1");
         try (FakeApiServer apiserver = new FakeApiServer(caB.serverContext())) {
             apiserver.enqueueList(POD_LIST);
             Map<String, String> env = new HashMap<>();
             env.put("NODE_NAME", "node-a");
             env.put("KUBELET_URL", "https://127.0.0.1:10250");
-            env.put("KUBELET_CA_FILE", caA.writeCaPem(dir).toString());
+            env.put("KUBELET_CA_FILE", caA.writePem(dir).toString());
             env.put("TOKEN_FILE", "none");
             env.put("APISERVER_URL", apiserver.url().toString());
             env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9");

@@ -15,6 +15,7 @@ import dev.metricsstream.gateway.GatewayServer;
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
 import dev.metricsstream.gateway.support.TestGateway;
 import dev.metricsstream.gateway.tls.TlsMaterial;
+import dev.metricsstream.testkit.tls.TestPki;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -120,7 +121,7 @@ class DelegatedAuthTest {
 
     @Test
     void a_front_proxy_certificate_with_headers_is_the_header_user_with_groups_and_extras() throws Exception {
-        HttpResponse<String> response = get(frontProxy.clientContext(serving), PODS, JANE_HEADERS);
+        HttpResponse<String> response = get(frontProxy.clientContext(serving.certificate()), PODS, JANE_HEADERS);
 
         assertEquals(200, response.statusCode(), response.body());
         JsonNode spec = lastSarSpec();
@@ -151,7 +152,7 @@ class DelegatedAuthTest {
     void front_proxy_headers_with_a_certificate_from_another_ca_are_ignored() throws Exception {
         TestPki.Issued impostor = otherCa.issueClient("front-proxy-client");
 
-        HttpResponse<String> response = get(impostor.clientContext(serving), PODS, JANE_HEADERS);
+        HttpResponse<String> response = get(impostor.clientContext(serving.certificate()), PODS, JANE_HEADERS);
 
         assertEquals(401, response.statusCode(), response.body());
         assertTrue(apiserver.accessReviews.stream().noneMatch(r -> r.path("spec").path("user").asText().equals("jane")));
@@ -161,7 +162,7 @@ class DelegatedAuthTest {
     void front_proxy_headers_with_a_common_name_outside_the_allowed_names_are_ignored() throws Exception {
         TestPki.Issued notAllowed = frontProxyCa.issueClient("some-other-proxy");
 
-        HttpResponse<String> response = get(notAllowed.clientContext(serving), PODS, JANE_HEADERS);
+        HttpResponse<String> response = get(notAllowed.clientContext(serving.certificate()), PODS, JANE_HEADERS);
 
         assertEquals(401, response.statusCode(), response.body());
         assertTrue(apiserver.accessReviews.isEmpty());
@@ -172,7 +173,7 @@ class DelegatedAuthTest {
             throws Exception {
         TestPki.Issued alice = clientCa.issueClient("alice", "team-a", "team-b");
 
-        HttpResponse<String> response = get(alice.clientContext(serving), "/apis/metrics.k8s.io/v1beta1/nodes/node-1",
+        HttpResponse<String> response = get(alice.clientContext(serving.certificate()), "/apis/metrics.k8s.io/v1beta1/nodes/node-1",
                 JANE_HEADERS);
 
         assertEquals(404, response.statusCode(), response.body()); // authorized; the node is simply not there
@@ -211,7 +212,7 @@ class DelegatedAuthTest {
         apiserver.policy(spec -> new FakeKubeApiServer.Answer(false, ""));
         TestPki.Issued admin = clientCa.issueClient("kubernetes-admin", "system:masters");
 
-        HttpResponse<String> response = get(admin.clientContext(serving), PODS);
+        HttpResponse<String> response = get(admin.clientContext(serving.certificate()), PODS);
 
         assertEquals(200, response.statusCode(), response.body());
         assertTrue(apiserver.accessReviews.isEmpty());
@@ -233,10 +234,10 @@ class DelegatedAuthTest {
     void a_denied_request_is_403_with_the_apiservers_wording() throws Exception {
         apiserver.policy(spec -> new FakeKubeApiServer.Answer(false, ""));
 
-        HttpResponse<String> pods = get(frontProxy.clientContext(serving), PODS, JANE_HEADERS);
-        HttpResponse<String> node = get(frontProxy.clientContext(serving),
+        HttpResponse<String> pods = get(frontProxy.clientContext(serving.certificate()), PODS, JANE_HEADERS);
+        HttpResponse<String> node = get(frontProxy.clientContext(serving.certificate()),
                 "/apis/metrics.k8s.io/v1beta1/nodes/node-1", JANE_HEADERS);
-        HttpResponse<String> metrics = get(frontProxy.clientContext(serving), "/metrics", JANE_HEADERS);
+        HttpResponse<String> metrics = get(frontProxy.clientContext(serving.certificate()), "/metrics", JANE_HEADERS);
 
         assertEquals(403, pods.statusCode(), pods.body());
         JsonNode status = JSON.readTree(pods.body());
@@ -272,7 +273,7 @@ class DelegatedAuthTest {
         String path = "/apis/custom.metrics.k8s.io/v1beta2/namespaces/shop/pods/*/cpu_usage_avg_5m?labelSelector="
                 + "app%3Dweb";
 
-        HttpResponse<String> allowed = get(frontProxy.clientContext(serving), path, hpaHeaders);
+        HttpResponse<String> allowed = get(frontProxy.clientContext(serving.certificate()), path, hpaHeaders);
         assertEquals(200, allowed.statusCode(), allowed.body());
         assertEquals("MetricValueList", JSON.readTree(allowed.body()).path("kind").asText());
         JsonNode attributes = lastSarSpec().path("resourceAttributes");
@@ -280,10 +281,10 @@ class DelegatedAuthTest {
         assertEquals("shop", attributes.path("namespace").asText());
         assertEquals("*", attributes.path("name").asText());
 
-        HttpResponse<String> denied = get(frontProxy.clientContext(serving), path, JANE_HEADERS);
+        HttpResponse<String> denied = get(frontProxy.clientContext(serving.certificate()), path, JANE_HEADERS);
         assertEquals(403, denied.statusCode(), denied.body());
         assertEquals("Forbidden", JSON.readTree(denied.body()).path("reason").asText());
-        HttpResponse<String> external = get(frontProxy.clientContext(serving),
+        HttpResponse<String> external = get(frontProxy.clientContext(serving.certificate()),
                 "/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/cpu_usage_sum", hpaHeaders);
         assertEquals(403, external.statusCode(), external.body());
         assertEquals("external.metrics.k8s.io", lastSarSpec().path("resourceAttributes").path("group").asText());
@@ -293,7 +294,7 @@ class DelegatedAuthTest {
     void the_denial_reason_from_the_apiserver_is_appended() throws Exception {
         apiserver.policy(spec -> new FakeKubeApiServer.Answer(false, "no RBAC policy matched"));
 
-        HttpResponse<String> response = get(frontProxy.clientContext(serving), "/openapi/v2", JANE_HEADERS);
+        HttpResponse<String> response = get(frontProxy.clientContext(serving.certificate()), "/openapi/v2", JANE_HEADERS);
 
         assertEquals(403, response.statusCode());
         assertEquals("forbidden: User \"jane\" cannot get path \"/openapi/v2\": no RBAC policy matched",
@@ -305,10 +306,10 @@ class DelegatedAuthTest {
         apiserver.policy(spec -> new FakeKubeApiServer.Answer(
                 spec.path("nonResourceAttributes").path("path").asText().startsWith("/apis"), ""));
 
-        HttpResponse<String> groups = get(frontProxy.clientContext(serving), "/apis", JANE_HEADERS);
-        HttpResponse<String> group = get(frontProxy.clientContext(serving), "/apis/metrics.k8s.io/v1beta1",
+        HttpResponse<String> groups = get(frontProxy.clientContext(serving.certificate()), "/apis", JANE_HEADERS);
+        HttpResponse<String> group = get(frontProxy.clientContext(serving.certificate()), "/apis/metrics.k8s.io/v1beta1",
                 JANE_HEADERS);
-        HttpResponse<String> version = get(frontProxy.clientContext(serving), "/version", JANE_HEADERS);
+        HttpResponse<String> version = get(frontProxy.clientContext(serving.certificate()), "/version", JANE_HEADERS);
 
         assertEquals(200, groups.statusCode(), groups.body());
         assertEquals(200, group.statusCode(), group.body());
@@ -334,7 +335,7 @@ class DelegatedAuthTest {
         apiserver.addToken("token-of-bob", "bob", "uid-bob", List.of());
         apiserver.close();
 
-        HttpResponse<String> proxied = get(frontProxy.clientContext(serving), PODS, JANE_HEADERS);
+        HttpResponse<String> proxied = get(frontProxy.clientContext(serving.certificate()), PODS, JANE_HEADERS);
         HttpResponse<String> token = get(noCertificate(), PODS, "Authorization", "Bearer token-of-bob");
 
         assertEquals(503, proxied.statusCode(), proxied.body());
@@ -382,13 +383,13 @@ class DelegatedAuthTest {
     @Test
     void a_changed_configmap_is_applied_without_a_restart() throws Exception {
         TestPki.Issued secondProxy = frontProxyCa.issueClient("front-proxy-client-2");
-        assertEquals(401, get(secondProxy.clientContext(serving), PODS, JANE_HEADERS).statusCode());
+        assertEquals(401, get(secondProxy.clientContext(serving.certificate()), PODS, JANE_HEADERS).statusCode());
         await().atMost(Duration.ofSeconds(10)).until(() -> apiserver.configMapWatches.get() > 0);
 
         apiserver.updateConfigMap(configMapData("[\"front-proxy-client\",\"front-proxy-client-2\"]"));
 
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> get(secondProxy.clientContext(serving), PODS, JANE_HEADERS).statusCode() == 200);
+                .until(() -> get(secondProxy.clientContext(serving.certificate()), PODS, JANE_HEADERS).statusCode() == 200);
         assertEquals("jane", lastSarSpec().path("user").asText());
     }
 
@@ -403,7 +404,7 @@ class DelegatedAuthTest {
         apiserver.updateConfigMap(rotated);
 
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> get(newProxy.clientContext(serving), PODS, JANE_HEADERS).statusCode() == 200);
-        assertEquals(401, get(frontProxy.clientContext(serving), PODS, JANE_HEADERS).statusCode());
+                .until(() -> get(newProxy.clientContext(serving.certificate()), PODS, JANE_HEADERS).statusCode() == 200);
+        assertEquals(401, get(frontProxy.clientContext(serving.certificate()), PODS, JANE_HEADERS).statusCode());
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.metricsstream.collector.testing.FakeKubelet;
-import dev.metricsstream.collector.testing.SelfSignedTls;
+import dev.metricsstream.testkit.tls.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KubeletHttpTest {
-    private static final SelfSignedTls KUBELET_TLS = SelfSignedTls.create("kubelet");
+    private static final TestPki.Issued KUBELET_TLS = TestPki.selfSignedServer("kubelet", "localhost", "127.0.0.1");
     @TempDir
     Path dir;
     private FakeKubelet kubelet;
@@ -38,7 +38,7 @@ class KubeletHttpTest {
     }
 
     private KubeletHttp verified() throws Exception {
-        return http(TlsContexts.trusting(KUBELET_TLS.writeCaPem(dir)), BearerToken.none(), Duration.ofSeconds(5),
+        return http(TlsContexts.trusting(KUBELET_TLS.writePem(dir)), BearerToken.none(), Duration.ofSeconds(5),
                 1 << 20);
     }
 
@@ -54,7 +54,7 @@ class KubeletHttpTest {
 
     @Test
     void a_kubelet_certificate_from_another_ca_is_refused() throws Exception {
-        Path otherCa = SelfSignedTls.create("someone-else").writeCaPem(dir);
+        Path otherCa = TestPki.selfSignedServer("someone-else", "localhost", "127.0.0.1").writePem(dir);
         KubeletHttp http = http(TlsContexts.trusting(otherCa), BearerToken.none(), Duration.ofSeconds(5), 1 << 20);
 
         ScrapeException e = assertThrows(ScrapeException.class,

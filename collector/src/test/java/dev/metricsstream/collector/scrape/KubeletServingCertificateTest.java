@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.metricsstream.collector.testing.FakeKubelet;
-import dev.metricsstream.collector.testing.SelfSignedTls;
+import dev.metricsstream.testkit.tls.TestPki;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,14 +24,14 @@ class KubeletServingCertificateTest {
         return http.get(uri, "text/plain", in -> new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
 
-    private KubeletHttp verifiedAgainst(SelfSignedTls ca) throws Exception {
-        return new KubeletHttp(TlsContexts.trusting(ca.writeCaPem(dir)), BearerToken.none(), Duration.ofSeconds(5),
+    private KubeletHttp verifiedAgainst(TestPki.Issued ca) throws Exception {
+        return new KubeletHttp(TlsContexts.trusting(ca.writePem(dir)), BearerToken.none(), Duration.ofSeconds(5),
                 1 << 20);
     }
 
     @Test
     void a_certificate_for_the_node_ip_is_accepted_when_dialled_by_ip() throws Exception {
-        SelfSignedTls nodeIpOnly = SelfSignedTls.create("system:node:node-a", "127.0.0.1");
+        TestPki.Issued nodeIpOnly = TestPki.selfSignedServer("system:node:node-a", "127.0.0.1");
         try (FakeKubelet kubelet = new FakeKubelet(nodeIpOnly).respond("/metrics/resource", "ok\n")) {
             assertEquals("ok\n", read(verifiedAgainst(nodeIpOnly), kubelet.baseUrl().resolve("/metrics/resource")));
         }
@@ -39,7 +39,7 @@ class KubeletServingCertificateTest {
 
     @Test
     void a_certificate_for_the_node_hostname_is_accepted_when_dialled_by_hostname() throws Exception {
-        SelfSignedTls hostnameOnly = SelfSignedTls.create("system:node:localhost", "localhost");
+        TestPki.Issued hostnameOnly = TestPki.selfSignedServer("system:node:localhost", "localhost");
         try (FakeKubelet kubelet = new FakeKubelet(hostnameOnly).respond("/metrics/resource", "ok\n")) {
             URI byName = URI.create("https://localhost:" + kubelet.baseUrl().getPort() + "/metrics/resource");
             assertEquals("ok\n", read(verifiedAgainst(hostnameOnly), byName));
@@ -48,7 +48,7 @@ class KubeletServingCertificateTest {
 
     @Test
     void a_trusted_certificate_for_another_node_is_refused() throws Exception {
-        SelfSignedTls otherNode = SelfSignedTls.create("system:node:node-b", "node-b", "10.0.0.9");
+        TestPki.Issued otherNode = TestPki.selfSignedServer("system:node:node-b", "node-b", "10.0.0.9");
         try (FakeKubelet kubelet = new FakeKubelet(otherNode).respond("/metrics/resource", "ok\n")) {
             KubeletHttp http = verifiedAgainst(otherNode);
 

@@ -10,7 +10,7 @@ import dev.metricsstream.avro.ScrapeSource;
 import dev.metricsstream.collector.CollectorMetrics;
 import dev.metricsstream.collector.metadata.MetadataSource;
 import dev.metricsstream.collector.testing.FakeKubelet;
-import dev.metricsstream.collector.testing.SelfSignedTls;
+import dev.metricsstream.testkit.tls.TestPki;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ScrapeLoopTest {
-    private static final SelfSignedTls TLS = SelfSignedTls.create("kubelet");
+    private static final TestPki.Issued TLS = TestPki.selfSignedServer("kubelet", "localhost", "127.0.0.1");
     private static final String RESOURCE = """
             node_cpu_usage_seconds_total 10 1700000000000
             node_memory_working_set_bytes 2048 1700000000000

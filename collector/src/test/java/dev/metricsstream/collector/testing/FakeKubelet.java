@@ -3,6 +3,7 @@ package dev.metricsstream.collector.testing;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.metricsstream.testkit.tls.TestPki;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -30,7 +31,7 @@ public final class FakeKubelet implements AutoCloseable {
     private volatile boolean hang;
     private volatile boolean stallBody;
 
-    public FakeKubelet(SelfSignedTls tls) throws Exception {
+    public FakeKubelet(TestPki.Issued tls) throws Exception {
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
         server.setExecutor(Executors.newCachedThreadPool(r -> {
