@@ -16,6 +16,7 @@ import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.schemas.DeadLetterHeaders;
 import dev.metricsstream.schemas.PodKey;
 import dev.metricsstream.schemas.RecordDecodingException;
+import dev.metricsstream.schemas.SampleRecords;
 import dev.metricsstream.schemas.Topic;
 import dev.metricsstream.schemas.Topics;
 import dev.metricsstream.schemas.WindowKey;
@@ -54,7 +55,7 @@ class KafkaBrokerIT {
 
     @Test
     void node_scrapes_go_through_the_broker_unchanged() throws Exception {
-        NodeScrape scrape = KafkaRecords.fullScrape();
+        NodeScrape scrape = SampleRecords.fullScrape();
 
         send(topics.kubeletScrapes(), "node-a", scrape);
 
@@ -65,7 +66,7 @@ class KafkaBrokerIT {
 
     @Test
     void node_metrics_and_their_tombstone_go_through_the_broker() throws Exception {
-        NodeMetrics node = KafkaRecords.nodeMetrics();
+        NodeMetrics node = SampleRecords.nodeMetrics();
 
         send(topics.nodeMetrics(), "node-a", node);
         send(topics.nodeMetrics(), "node-a", null);
@@ -78,7 +79,7 @@ class KafkaBrokerIT {
 
     @Test
     void pod_metrics_keyed_by_namespace_and_name_go_through_the_broker() throws Exception {
-        PodMetrics pod = KafkaRecords.podMetrics();
+        PodMetrics pod = SampleRecords.podMetrics();
         String key = new PodKey(pod.getNamespace(), pod.getName()).format();
 
         send(topics.podMetrics(), key, pod);
@@ -90,7 +91,7 @@ class KafkaBrokerIT {
 
     @Test
     void metrics_windows_go_through_both_window_topics() throws Exception {
-        MetricsWindow window = KafkaRecords.podWindow();
+        MetricsWindow window = SampleRecords.podWindow();
         String key = new WindowKey(window.getEntity(), window.getWindowSizeMillis(), window.getWindowStartMillis())
                 .format();
 
@@ -154,16 +155,16 @@ class KafkaBrokerIT {
         assumeTrue(broker.supportsRestart(), "stop/restart needs the in-process broker; " + broker.description());
         String address = broker.bootstrapServers();
         Topic<String, NodeMetrics> topic = topics.nodeMetrics();
-        send(topic, "before", KafkaRecords.nodeMetrics());
+        send(topic, "before", SampleRecords.nodeMetrics());
 
         try (KafkaProducer<String, NodeMetrics> producer = broker.newProducer(topic)) {
-            producer.send(new ProducerRecord<>(topic.name(), "warm-up", KafkaRecords.nodeMetrics()))
+            producer.send(new ProducerRecord<>(topic.name(), "warm-up", SampleRecords.nodeMetrics()))
                     .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             broker.stop();
             assertFalse(broker.isRunning());
             // send() itself may block while the producer has no metadata, so send from another thread
             CompletableFuture<RecordMetadata> acknowledged = CompletableFuture.supplyAsync(() -> sendAndWait(
-                    producer, new ProducerRecord<>(topic.name(), "during", KafkaRecords.nodeMetrics())));
+                    producer, new ProducerRecord<>(topic.name(), "during", SampleRecords.nodeMetrics())));
             assertThrows(TimeoutException.class, () -> acknowledged.get(2, TimeUnit.SECONDS),
                     "nothing can be acknowledged while the broker is down");
             broker.restart();
@@ -180,11 +181,11 @@ class KafkaBrokerIT {
         assumeTrue(broker.supportsRestart(), "stop/restart needs the in-process broker; " + broker.description());
         Topic<String, NodeMetrics> topic = topics.nodeMetrics();
         try (KafkaProducer<String, NodeMetrics> producer = broker.newProducer(topic)) {
-            producer.send(new ProducerRecord<>(topic.name(), "first", KafkaRecords.nodeMetrics()))
+            producer.send(new ProducerRecord<>(topic.name(), "first", SampleRecords.nodeMetrics()))
                     .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             broker.stop();
             broker.restart();
-            producer.send(new ProducerRecord<>(topic.name(), "second", KafkaRecords.nodeMetrics()))
+            producer.send(new ProducerRecord<>(topic.name(), "second", SampleRecords.nodeMetrics()))
                     .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
 
