@@ -10,6 +10,7 @@ import dev.metricsstream.collector.metadata.ClusterPodMetadataSource;
 import dev.metricsstream.collector.metadata.NodeMetadata;
 import dev.metricsstream.collector.metadata.PodMetadata;
 import dev.metricsstream.collector.scrape.ScrapeTarget;
+import dev.metricsstream.testkit.kube.FakeListWatchServer;
 import io.kubernetes.client.util.ClientBuilder;
 import java.net.URI;
 import java.time.Duration;

@@ -1,6 +1,7 @@
-package dev.metricsstream.collector.pool;
+package dev.metricsstream.bench.footprint;
 
 import dev.metricsstream.collector.metadata.ClusterPodMetadataSource;
+import dev.metricsstream.testkit.kube.FakeListWatchServer;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
@@ -14,13 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Not a test: how much heap a cluster-wide pod informer holds for {@code pods} realistic pods (with
+ * How much heap a cluster-wide pod informer holds for {@code pods} realistic pods (with
  * managedFields, containers, statuses) served by the fake apiserver, with the collector's slimming transform
  * ({@code slim}) or a plain informer ({@code full}).
- * {@code java -cp <test classpath> dev.metricsstream.collector.pool.PodInformerMemoryMeasurement slim 15000}
+ * {@code java -cp <bench classpath> dev.metricsstream.bench.footprint.PodInformerMemoryMain slim 15000}
  */
-public final class PodInformerMemoryMeasurement {
-    private PodInformerMemoryMeasurement() {
+public final class PodInformerMemoryMain {
+    private PodInformerMemoryMain() {
     }
 
     public static void main(String[] args) throws Exception {

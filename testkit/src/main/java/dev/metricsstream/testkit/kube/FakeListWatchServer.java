@@ -1,4 +1,4 @@
-package dev.metricsstream.collector.pool;
+package dev.metricsstream.testkit.kube;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
