@@ -2,8 +2,15 @@ package dev.metricsstream.testkit.kafka;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -23,9 +30,12 @@ import org.testcontainers.DockerClientFactory;
  * One INFO line says which one ran and how long it took to start.
  *
  * <p>A test that stopped the broker and failed before restarting it does not break the tests after it: the
- * broker is restarted after each test.
+ * broker is restarted after each test. A test class leaves no topics behind: every topic that appeared while it
+ * ran (its own, and the changelog and repartition topics of the Kafka Streams applications it started) is deleted
+ * after it, so a module's run does not pile up partitions on the shared broker. Test classes run one at a time.
  */
-public final class KafkaBrokerExtension implements ParameterResolver, AfterEachCallback {
+public final class KafkaBrokerExtension implements ParameterResolver, BeforeAllCallback, AfterEachCallback,
+        AfterAllCallback {
 
     public static final String KIND_PROPERTY = "metricsstream.test.kafka";
 
@@ -42,6 +52,57 @@ public final class KafkaBrokerExtension implements ParameterResolver, AfterEachC
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context)
             throws ParameterResolutionException {
         return broker(context);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        AbstractKafkaBroker broker = existingBroker(context);
+        // no broker yet: everything there after the class was created by it
+        Set<String> before = broker == null ? Set.of() : topics(broker);
+        context.getStore(NAMESPACE).put(TopicsBefore.class, new TopicsBefore(before));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        TopicsBefore before = context.getStore(NAMESPACE).remove(TopicsBefore.class, TopicsBefore.class);
+        AbstractKafkaBroker broker = existingBroker(context);
+        if (before == null || broker == null || !broker.isRunning()) {
+            return;
+        }
+        Set<String> created = new HashSet<>(topics(broker));
+        created.removeAll(before.names());
+        if (created.isEmpty()) {
+            return;
+        }
+        try (Admin admin = Admin.create(broker.clientConfig())) {
+            admin.deleteTopics(created).all().get(30, TimeUnit.SECONDS);
+            LOG.atDebug().log("deleted the {} topics {} created", created.size(), context.getDisplayName());
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.atWarn().log("could not delete the {} topics {} created: {}", created.size(),
+                    context.getDisplayName(), e.toString());
+        }
+    }
+
+    /** Topic names (internal ones excluded) that existed when a test class started. */
+    private record TopicsBefore(Set<String> names) {
+    }
+
+    private static Set<String> topics(AbstractKafkaBroker broker) {
+        try (Admin admin = Admin.create(broker.clientConfig())) {
+            return admin.listTopics(new ListTopicsOptions().listInternal(false)).names().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("cannot list the test broker's topics: " + e, e);
+        }
+    }
+
+    private static AbstractKafkaBroker existingBroker(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE).get(KafkaBroker.class, AbstractKafkaBroker.class);
     }
 
     @Override
