@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -224,5 +226,23 @@ public final class EnvReader {
     /** Every key this reader was asked for (for the configuration reference). */
     public List<String> keysRead() {
         return List.copyOf(keysRead);
+    }
+
+    /**
+     * Every key a config parser reads, found by running it over each of {@code envs} (one per branch of the parser)
+     * and ignoring the problems: what a service's {@code knownKeys()} returns, for the configuration reference.
+     */
+    public static SortedSet<String> knownKeys(Consumer<EnvReader> parser, List<Map<String, String>> envs) {
+        SortedSet<String> keys = new TreeSet<>();
+        for (Map<String, String> env : envs) {
+            EnvReader reader = new EnvReader(env);
+            try {
+                parser.accept(reader);
+            } catch (ConfigException expected) {
+                // the keys read so far are all we want
+            }
+            keys.addAll(reader.keysRead);
+        }
+        return keys;
     }
 }
