@@ -55,7 +55,7 @@ public final class AggregatorApp implements AutoCloseable {
             throws InterruptedException {
         LOG.info("starting with {}", config);
         Topics topics = Topics.withPrefix(config.topicPrefix());
-        TopicSetup topicSetup = TopicSetup.start(Admin.create(Map.copyOf(config.kafka())), topics,
+        TopicSetup topicSetup = TopicSetup.start(Admin.create(config.kafka().clientProperties()), topics,
                 config.topicPartitions(), config.topicReplicationFactor(), config.createTopics(),
                 TopicSetup.FIRST_CHECK_DEADLINE, TopicSetup.RECHECK_INTERVAL);
         AggregatorMetrics metrics = new AggregatorMetrics(registry);
@@ -78,8 +78,8 @@ public final class AggregatorApp implements AutoCloseable {
         registry.register(new StreamsMetricsCollector(() -> streams));
         Health health = health(streams, restores, topicSetup.readiness());
         streams.start();
-        OpsServer ops = config.opsPort() < 0 ? null : OpsServer.start(config.opsHost(), config.opsPort(), registry,
-                health);
+        OpsServer ops = config.ops().enabled()
+                ? OpsServer.start(config.ops().host(), config.ops().port(), registry, health) : null;
         return new AggregatorApp(streams, health, metrics, ops, stopped, topicSetup);
     }
 

@@ -2,6 +2,8 @@ package dev.metricsstream.aggregator;
 
 import dev.metricsstream.common.config.Durations;
 import dev.metricsstream.common.config.EnvReader;
+import dev.metricsstream.common.config.KafkaSettings;
+import dev.metricsstream.common.config.OpsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
+import java.util.SortedSet;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -38,8 +40,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param groupInstanceId      static group membership id (Kafka {@code group.instance.id}): a restarted instance
  *                             with the same id gets its partitions back at once, without waiting for the session
  *                             timeout; null for dynamic membership
- * @param opsHost              bind address of the ops port
- * @param opsPort              ops port ({@code /metrics}, {@code /livez}, {@code /readyz}); 0 picks a free one, -1 none
+ * @param ops                  the ops port ({@code /metrics}, {@code /livez}, {@code /readyz}) and its bind address
  * @param kafka                Kafka client settings passed through ({@code bootstrap.servers}, security...)
  */
 public record AggregatorConfig(
@@ -61,17 +62,14 @@ public record AggregatorConfig(
         boolean publishPodMetrics,
         boolean publishNodeMetrics,
         String groupInstanceId,
-        String opsHost,
-        int opsPort,
-        Map<String, String> kafka) {
+        OpsSettings ops,
+        KafkaSettings kafka) {
 
     public static final String DEFAULT_APPLICATION_ID = "metrics-stream-aggregator";
     public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
-    static final List<String> OWN_KAFKA_KEYS = List.of();
 
     public AggregatorConfig {
         windowSizes = List.copyOf(windowSizes);
-        kafka = Map.copyOf(kafka);
     }
 
     /** Reads and validates the settings; throws one ConfigException listing every problem. */
@@ -109,10 +107,8 @@ public record AggregatorConfig(
         String podName = reader.string("POD_NAME", "");
         String hostName = reader.string("HOSTNAME", "");
         String instanceId = reader.string("GROUP_INSTANCE_ID", podName.isBlank() ? hostName : podName).trim();
-        String opsHost = reader.string("OPS_HOST", "0.0.0.0");
-        int opsPort = reader.integer("OPS_PORT", 8082, -1, 65_535);
-        Map<String, String> kafka = new TreeMap<>(reader.kafkaClientProperties("KAFKA_", OWN_KAFKA_KEYS));
-        kafka.putIfAbsent("bootstrap.servers", DEFAULT_BOOTSTRAP_SERVERS);
+        OpsSettings ops = OpsSettings.from(reader, 8082);
+        KafkaSettings kafka = KafkaSettings.from(reader, DEFAULT_BOOTSTRAP_SERVERS);
 
         reader.check(staleness.compareTo(resolution) > 0,
                 "STALENESS_BOUND (" + Durations.format(staleness) + ") must be longer than SCRAPE_RESOLUTION ("
@@ -120,14 +116,13 @@ public record AggregatorConfig(
         reader.finish();
         return new AggregatorConfig(applicationId, topicPrefix, stateDir, resolution, staleness, checkInterval,
                 threads, standbys, guarantee, commitInterval, partitions, (short) replication, createTopics,
-                windowSizes, grace, publishPods, publishNodes, instanceId.isEmpty() ? null : instanceId, opsHost,
-                opsPort, kafka);
+                windowSizes, grace, publishPods, publishNodes, instanceId.isEmpty() ? null : instanceId, ops, kafka);
     }
 
     /** The Kafka Streams properties of this configuration (handlers and serdes are added by the caller). */
     public Properties streamsProperties() {
         Properties properties = new Properties();
-        properties.putAll(kafka);
+        properties.putAll(kafka.clientProperties());
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, numStreamThreads);
@@ -138,7 +133,7 @@ public record AggregatorConfig(
         }
         // record caches only delay our per-scrape output and cost ~30 % throughput (measured on a 150k-key RocksDB topology)
         properties.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        if (groupInstanceId != null && !kafka.containsKey("group.instance.id")) {
+        if (groupInstanceId != null && !kafka.clientProperties().containsKey("group.instance.id")) {
             // static membership: a restarted instance (same pod name) rejoins with its old assignment at once
             // instead of leaving every node stale until the dead member's session times out
             properties.put(StreamsConfig.mainConsumerPrefix("group.instance.id"), groupInstanceId);
@@ -149,8 +144,6 @@ public record AggregatorConfig(
 
     @Override
     public String toString() {
-        Map<String, String> shown = new TreeMap<>();
-        kafka.forEach((key, value) -> shown.put(key, secretLike(key) ? "[hidden]" : value));
         return "AggregatorConfig[applicationId=" + applicationId + ", topicPrefix=" + topicPrefix
                 + ", stateDir=" + stateDir + ", scrapeResolution=" + Durations.format(scrapeResolution)
                 + ", stalenessBound=" + Durations.format(stalenessBound)
@@ -160,13 +153,7 @@ public record AggregatorConfig(
                 + ", windowSizes=" + windowSizes.stream().map(Durations::format).toList()
                 + ", windowGrace=" + Durations.format(windowGrace) + ", publishPodMetrics=" + publishPodMetrics
                 + ", publishNodeMetrics=" + publishNodeMetrics + ", groupInstanceId=" + groupInstanceId
-                + ", opsPort=" + opsPort + ", kafka=" + shown + "]";
-    }
-
-    private static boolean secretLike(String key) {
-        String lower = key.toLowerCase(Locale.ROOT);
-        return lower.contains("password") || lower.contains("jaas") || lower.contains("secret")
-                || lower.contains("token") || lower.contains("key");
+                + ", ops=" + ops + ", kafka=" + kafka + "]";
     }
 
     private static String guarantee(String value) {
@@ -195,13 +182,7 @@ public record AggregatorConfig(
     }
 
     /** Every environment variable the aggregator reads (besides the {@code KAFKA_*} pass-through). */
-    public static java.util.SortedSet<String> knownKeys() {
-        EnvReader reader = new EnvReader(Map.of());
-        try {
-            from(reader);
-        } catch (dev.metricsstream.common.config.ConfigException expected) {
-            // the keys read so far are all we want
-        }
-        return new java.util.TreeSet<>(reader.keysRead());
+    public static SortedSet<String> knownKeys() {
+        return EnvReader.knownKeys(AggregatorConfig::from, List.of(Map.of()));
     }
 }

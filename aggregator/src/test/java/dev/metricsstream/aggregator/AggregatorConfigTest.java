@@ -25,7 +25,7 @@ class AggregatorConfigTest {
         assertEquals(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1)),
                 config.windowSizes());
         assertEquals(StreamsConfig.AT_LEAST_ONCE, config.processingGuarantee());
-        assertEquals("localhost:9092", config.kafka().get("bootstrap.servers"));
+        assertEquals("localhost:9092", config.kafka().clientProperties().get("bootstrap.servers"));
         assertNull(config.commitInterval());
     }
 

@@ -1,6 +1,7 @@
 package dev.metricsstream.gateway;
 
 import dev.metricsstream.common.config.EnvReader;
+import dev.metricsstream.common.config.KafkaSettings;
 import dev.metricsstream.gateway.auth.AuthConfig;
 import dev.metricsstream.gateway.store.GatewayStore;
 import dev.metricsstream.schemas.Topics;
@@ -10,13 +11,14 @@ import dev.metricsstream.gateway.history.HistoryRetention;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 
 /**
  * Everything the gateway is configured with, read once from the environment (a map in tests). Every problem is
- * reported at once by {@link #fromEnv(Map)}.
+ * reported at once by {@link #from(Map)}. Printing it never shows a Kafka credential.
  *
- * @param kafkaBootstrapServers   KAFKA_BOOTSTRAP_SERVERS
- * @param kafkaClientProperties   every other KAFKA_* variable, passed through Strimzi-style
+ * @param kafka                   KAFKA_BOOTSTRAP_SERVERS and every other KAFKA_* variable, passed through
+ *                                Strimzi-style (credentials held as secrets)
  * @param topicPrefix             TOPIC_PREFIX, prepended to every topic name
  * @param applicationId           APPLICATION_ID, client id prefix of the consumers that load the store
  * @param stateDir                STATE_DIR, unused since the gateway keeps no local state (accepted so existing
@@ -35,8 +37,7 @@ import java.util.Map;
  * @param history                 HISTORY_WINDOWS, closed windows kept per node and pod for the History API
  */
 public record GatewayConfig(
-        String kafkaBootstrapServers,
-        Map<String, String> kafkaClientProperties,
+        KafkaSettings kafka,
         String topicPrefix,
         String applicationId,
         Path stateDir,
@@ -53,19 +54,14 @@ public record GatewayConfig(
         HistoryRetention history) {
 
     public static final List<String> VERSIONS = List.of("v1beta1", "v1");
-    private static final List<String> OWN_KAFKA_KEYS = List.of("KAFKA_BOOTSTRAP_SERVERS");
+    public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
 
-    public GatewayConfig {
-        kafkaClientProperties = Map.copyOf(kafkaClientProperties);
+    public static GatewayConfig from(Map<String, String> env) {
+        return from(new EnvReader(env));
     }
 
-    public static GatewayConfig fromEnv(Map<String, String> env) {
-        return fromEnv(new EnvReader(env));
-    }
-
-    private static GatewayConfig fromEnv(EnvReader reader) {
-        String bootstrap = reader.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
-        Map<String, String> kafka = reader.kafkaClientProperties("KAFKA_", OWN_KAFKA_KEYS);
+    private static GatewayConfig from(EnvReader reader) {
+        KafkaSettings kafka = KafkaSettings.from(reader, DEFAULT_BOOTSTRAP_SERVERS);
         String prefix = reader.parsed("TOPIC_PREFIX", "", value -> Topics.withPrefix(value).prefix());
         String applicationId = reader.string("APPLICATION_ID", "metrics-stream-gateway");
         Path stateDir = reader.path("STATE_DIR", null);
@@ -80,13 +76,13 @@ public record GatewayConfig(
                 Duration.ofHours(1));
         String preferred = reader.string("PREFERRED_VERSION", "v1beta1");
         reader.check(VERSIONS.contains(preferred), "PREFERRED_VERSION must be one of " + VERSIONS + ", got '" + preferred + "'");
-        AuthConfig auth = AuthConfig.fromEnv(reader);
+        AuthConfig auth = AuthConfig.from(reader);
         HistoryRetention history = reader.parsed("HISTORY_WINDOWS",
                 HistoryRetention.parse(HistoryRetention.DEFAULT, Durations::parse),
                 value -> HistoryRetention.parse(value, Durations::parse));
         reader.check(http == 0 || http != https, "HTTP_PORT and HTTPS_PORT must differ, both are " + https);
         reader.finish();
-        return new GatewayConfig(bootstrap, kafka, prefix, applicationId, stateDir, bind, https, http, certDir, service,
+        return new GatewayConfig(kafka, prefix, applicationId, stateDir, bind, https, http, certDir, service,
                 namespace, staleness, stalenessConfigured, preferred, auth, history);
     }
 
@@ -107,13 +103,7 @@ public record GatewayConfig(
     }
 
     /** Every environment variable the gateway reads (besides the {@code KAFKA_*} pass-through). */
-    public static java.util.SortedSet<String> knownKeys() {
-        EnvReader reader = new EnvReader(Map.of());
-        try {
-            fromEnv(reader);
-        } catch (dev.metricsstream.common.config.ConfigException expected) {
-            // the keys read so far are all we want
-        }
-        return new java.util.TreeSet<>(reader.keysRead());
+    public static SortedSet<String> knownKeys() {
+        return EnvReader.knownKeys(GatewayConfig::from, List.of(Map.of()));
     }
 }

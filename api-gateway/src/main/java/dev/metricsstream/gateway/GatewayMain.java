@@ -123,8 +123,7 @@ public final class GatewayMain implements AutoCloseable {
     }
 
     static Map<String, Object> consumerConfig(GatewayConfig config) {
-        Map<String, Object> consumer = new HashMap<>(config.kafkaClientProperties());
-        consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        Map<String, Object> consumer = new HashMap<>(config.kafka().clientProperties());
         consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId());
         return consumer;
     }
@@ -182,7 +181,7 @@ public final class GatewayMain implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         GatewayConfig config;
         try {
-            config = GatewayConfig.fromEnv(Map.copyOf(System.getenv()));
+            config = GatewayConfig.from(Map.copyOf(System.getenv()));
         } catch (ConfigException e) {
             LOG.error("invalid configuration: {}", e.getMessage());
             System.exit(2);

@@ -17,9 +17,9 @@ class GatewayConfigTest {
 
     @Test
     void defaults_serve_https_on_8443_with_a_45_second_staleness_bound() {
-        GatewayConfig config = GatewayConfig.fromEnv(Map.of());
+        GatewayConfig config = GatewayConfig.from(Map.of());
 
-        assertEquals("localhost:9092", config.kafkaBootstrapServers());
+        assertEquals("localhost:9092", config.kafka().bootstrapServers());
         assertEquals(8443, config.httpsPort());
         assertEquals(0, config.httpPort());
         assertNull(config.tlsCertDir());
@@ -31,14 +31,14 @@ class GatewayConfigTest {
 
     @Test
     void reads_every_setting_and_passes_other_kafka_variables_through() {
-        GatewayConfig config = GatewayConfig.fromEnv(Map.ofEntries(
+        GatewayConfig config = GatewayConfig.from(Map.ofEntries(
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"), Map.entry("KAFKA_SECURITY_PROTOCOL", "SSL"),
                 Map.entry("TOPIC_PREFIX", "prod."), Map.entry("APPLICATION_ID", "gw"), Map.entry("STATE_DIR", "/var/gw"),
                 Map.entry("HTTPS_PORT", "9443"), Map.entry("HTTP_PORT", "8080"), Map.entry("TLS_CERT_DIR", "/certs"),
                 Map.entry("STALENESS_BOUND", "1m"), Map.entry("PREFERRED_VERSION", "v1"),
                 Map.entry("POD_NAMESPACE", "monitoring")));
 
-        assertEquals(Map.of("security.protocol", "SSL"), config.kafkaClientProperties());
+        assertEquals(Map.of("security.protocol", "SSL"), config.kafka().settings());
         assertEquals("prod.pod-metrics-windows", config.storeTopics().podWindows());
         assertEquals(Path.of("/certs"), config.tlsCertDir());
         assertEquals(8080, config.httpPort());
@@ -50,7 +50,7 @@ class GatewayConfigTest {
 
     @Test
     void reports_every_problem_at_once() {
-        ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.fromEnv(Map.of(
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.from(Map.of(
                 "HTTPS_PORT", "99999", "STALENESS_BOUND", "soon", "PREFERRED_VERSION", "v2", "TOPIC_PREFIX", "bad prefix!")));
 
         assertEquals(4, e.problems().size(), e.problems().toString());

@@ -95,8 +95,8 @@ public final class CollectorApp implements AutoCloseable {
         this.health = new Health()
                 .addLiveness(HealthCheck.of("scrape-loop", this::loopTicking))
                 .addReadiness(HealthCheck.of("scrape-published", this::recentlyPublished));
-        this.ops = config.opsPort() >= 0
-                ? CollectorOpsServer.start(config.opsHost(), config.opsPort(), registry, health) : null;
+        this.ops = config.ops().enabled()
+                ? CollectorOpsServer.start(config.ops().host(), config.ops().port(), registry, health) : null;
     }
 
     /** Production wiring: JVM metrics, the ops port, a Kafka producer, the configured targets. */
@@ -134,7 +134,7 @@ public final class CollectorApp implements AutoCloseable {
             TargetSource targets) {
         Topic<String, NodeScrape> topic = Topics.withPrefix(config.topicPrefix()).kubeletScrapes();
         Producer<String, NodeScrape> producer = new KafkaProducer<>(
-                ProducerSettings.producerProperties(config.kafka(), "collector-" + clientSuffix(config)),
+                ProducerSettings.producerProperties(config.kafka().clientProperties(), "collector-" + clientSuffix(config)),
                 topic.keySerde().serializer(), topic.valueSerde().serializer());
         return new CollectorApp(config, clock, registry, targets, producer, topic.name());
     }

@@ -8,6 +8,8 @@ import dev.metricsstream.collector.pool.StaticTargets;
 import dev.metricsstream.collector.scrape.ScrapeTarget;
 import dev.metricsstream.collector.scrape.Sources;
 import dev.metricsstream.common.config.EnvReader;
+import dev.metricsstream.common.config.KafkaSettings;
+import dev.metricsstream.common.config.OpsSettings;
 import dev.metricsstream.schemas.Topics;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
 
 /**
@@ -25,8 +28,9 @@ import java.util.TreeMap;
  * @param targets the kubelets to scrape: the own node ({@code NODE_NAME}, {@code KUBELET_URL} or
  *     {@code https://$NODE_IP:10250}) or a static list ({@code KUBELET_TARGETS=name=url,...} or
  *     {@code KUBELET_TARGETS_FILE}), before sharding; empty in cluster mode (targets come from a node informer)
- * @param kafka producer settings passed through from {@code KAFKA_*} ({@code KAFKA_BOOTSTRAP_SERVERS} →
- *     {@code bootstrap.servers})
+ * @param kafka producer settings: {@code KAFKA_BOOTSTRAP_SERVERS} (required) and the other {@code KAFKA_*} passed
+ *     through
+ * @param ops the ops port ({@code OPS_HOST}, {@code OPS_PORT})
  * @param pool target source, shard and node addressing (pool mode, see docs/pool-mode.md)
  * @param caFile CA bundle for the kubelet's serving certificate ({@code KUBELET_CA_FILE})
  * @param tokenFile bearer token for the kubelet ({@code KUBELET_TOKEN_FILE}, else {@code TOKEN_FILE}), or null
@@ -48,10 +52,9 @@ public record CollectorConfig(
         URI apiserverUrl,
         Duration nodeMetadataRefresh,
         int bufferScrapes,
-        Map<String, String> kafka,
+        KafkaSettings kafka,
         String topicPrefix,
-        String opsHost,
-        int opsPort,
+        OpsSettings ops,
         Duration shutdownTimeout,
         PoolSettings pool,
         Path apiserverCaFile,
@@ -65,11 +68,6 @@ public record CollectorConfig(
 
     public CollectorConfig {
         targets = List.copyOf(targets);
-        kafka = Map.copyOf(kafka);
-    }
-
-    public static CollectorConfig fromEnv() {
-        return from(System.getenv());
     }
 
     public static CollectorConfig from(Map<String, String> env) {
@@ -109,19 +107,17 @@ public record CollectorConfig(
         Duration nodeRefresh = r.duration("NODE_METADATA_REFRESH", Duration.ofMinutes(1), Duration.ofSeconds(5),
                 Duration.ofHours(1));
         int buffer = r.integer("BUFFER_SCRAPES", 20, 1, 100_000);
-        Map<String, String> kafka = r.kafkaClientProperties("KAFKA_", List.of());
-        r.check(kafka.containsKey("bootstrap.servers"), "KAFKA_BOOTSTRAP_SERVERS is required");
+        KafkaSettings kafka = KafkaSettings.from(r, null);
         String prefix = r.parsed("TOPIC_PREFIX", "", value -> {
             Topics.withPrefix(value); // validates the prefix
             return value;
         });
-        String opsHost = r.string("OPS_HOST", "0.0.0.0");
-        int opsPort = r.integer("OPS_PORT", 8081, -1, 65535);
+        OpsSettings ops = OpsSettings.from(r, 8081);
         Duration shutdown = r.duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(20), Duration.ofSeconds(1),
                 Duration.ofMinutes(5));
         r.finish();
         return new CollectorConfig(targets, sources, resolution, timeout, concurrency, caFile, insecure, tokenFile,
-                maxBytes, metadata, apiserver, nodeRefresh, buffer, kafka, prefix, opsHost, opsPort, shutdown, pool,
+                maxBytes, metadata, apiserver, nodeRefresh, buffer, kafka, prefix, ops, shutdown, pool,
                 apiserverCa, apiserverToken);
     }
 
@@ -249,17 +245,9 @@ public record CollectorConfig(
         shown.put("metadata", metadataMode);
         shown.put("bufferScrapes", bufferScrapes);
         shown.put("topicPrefix", topicPrefix);
-        shown.put("ops", opsHost + ":" + opsPort);
-        Map<String, String> kafkaShown = new TreeMap<>();
-        kafka.forEach((k, v) -> kafkaShown.put(k, isSecret(k) ? "[hidden]" : v));
-        shown.put("kafka", kafkaShown);
+        shown.put("ops", ops);
+        shown.put("kafka", kafka);
         return shown.toString();
-    }
-
-    private static boolean isSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("token")
-                || k.contains("key");
     }
 
     @Override
@@ -271,18 +259,8 @@ public record CollectorConfig(
      * Every environment variable the collector reads (besides the {@code KAFKA_*} pass-through), found by running
      * the parser over each branch (own node, static target list, cluster); for the configuration reference and its tests.
      */
-    public static java.util.SortedSet<String> knownKeys() {
-        java.util.SortedSet<String> keys = new java.util.TreeSet<>();
-        for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("KUBELET_TARGETS", "n=https://n:1"),
-                Map.of("TARGET_SOURCE", "cluster"))) {
-            EnvReader r = new EnvReader(env);
-            try {
-                from(r);
-            } catch (dev.metricsstream.common.config.ConfigException expected) {
-                // the keys read so far are all we want
-            }
-            keys.addAll(r.keysRead());
-        }
-        return keys;
+    public static SortedSet<String> knownKeys() {
+        return EnvReader.knownKeys(CollectorConfig::from, List.of(Map.of(), Map.of("KUBELET_TARGETS", "n=https://n:1"),
+                Map.of("TARGET_SOURCE", "cluster")));
     }
 }

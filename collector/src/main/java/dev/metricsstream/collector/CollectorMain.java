@@ -15,7 +15,7 @@ public final class CollectorMain {
     public static void main(String[] args) throws InterruptedException {
         CollectorConfig config;
         try {
-            config = CollectorConfig.fromEnv();
+            config = CollectorConfig.from(System.getenv());
         } catch (ConfigException e) {
             for (String problem : e.problems()) {
                 LOG.atError().addKeyValue("reason", "invalid_config").log("{}", problem);

@@ -46,7 +46,7 @@ class CollectorConfigTest {
         assertEquals(32L * 1024 * 1024, config.maxResponseBytes());
         assertEquals(20, config.bufferScrapes());
         assertFalse(config.insecureTls());
-        assertEquals("kafka:9092", config.kafka().get("bootstrap.servers"));
+        assertEquals("kafka:9092", config.kafka().clientProperties().get("bootstrap.servers"));
         assertEquals("kubelet-scrapes", config.topics().kubeletScrapes().name());
     }
 

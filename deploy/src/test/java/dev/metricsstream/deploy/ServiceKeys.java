@@ -25,7 +25,7 @@ enum ServiceKeys {
     AGGREGATOR("aggregator", AggregatorConfig.knownKeys(), AggregatorConfig::from,
             union(StreamsConfig.configDef().names(), ConsumerConfig.configNames(), ProducerConfig.configNames(),
                     AdminClientConfig.configNames())),
-    GATEWAY("api-gateway", GatewayConfig.knownKeys(), GatewayConfig::fromEnv,
+    GATEWAY("api-gateway", GatewayConfig.knownKeys(), GatewayConfig::from,
             union(StreamsConfig.configDef().names(), ConsumerConfig.configNames(), ProducerConfig.configNames(),
                     AdminClientConfig.configNames()));
 

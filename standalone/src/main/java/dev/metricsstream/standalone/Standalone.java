@@ -139,7 +139,7 @@ public final class Standalone implements AutoCloseable {
         progress("aggregator started (Kafka Streams, state in " + work.resolve("aggregator-state") + ")");
 
         // no kube-apiserver here: the gateway also serves the core API slice kubectl top reads (nodes, pods)
-        gateway = GatewayMain.start(GatewayConfig.fromEnv(gatewayEnv()), Clock.system(),
+        gateway = GatewayMain.start(GatewayConfig.from(gatewayEnv()), Clock.system(),
                 ProcessMetrics.newRegistryWithJvmMetrics(), this::nodeResources);
         register("gateway", gateway);
         progress("gateway serving https://127.0.0.1:" + gateway.server().httpsPort()

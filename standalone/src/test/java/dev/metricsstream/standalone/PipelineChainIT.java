@@ -103,7 +103,7 @@ class PipelineChainIT {
         sim = KubeletSimulator.builder().nodes(3).podsPerNode(20).seed(42).clock(clock).token(TOKEN)
                 .wholeSecondSamples(true).build().start();
         aggregator = AggregatorApp.start(AggregatorConfig.from(aggregatorEnv()), new PrometheusRegistry());
-        gateway = GatewayMain.start(GatewayConfig.fromEnv(gatewayEnv()), clock::millis, new PrometheusRegistry());
+        gateway = GatewayMain.start(GatewayConfig.from(gatewayEnv()), clock::millis, new PrometheusRegistry());
         collector = CollectorApp.create(CollectorConfig.from(collectorEnv()), clock, new PrometheusRegistry());
         out = new MetricsTopicsReader(broker.clientConfig(), topics);
 

@@ -61,7 +61,7 @@ final class SimulatedChain implements AutoCloseable {
         gatewayEnv.put("HTTPS_PORT", "0");
         gatewayEnv.put("HTTP_PORT", "0");
         gatewayEnv.put("AUTH_MODE", "off");
-        this.gateway = GatewayMain.start(GatewayConfig.fromEnv(gatewayEnv), clock::millis, new PrometheusRegistry());
+        this.gateway = GatewayMain.start(GatewayConfig.from(gatewayEnv), clock::millis, new PrometheusRegistry());
 
         Path ca = sim.writeCaCertificatePem(dir.resolve("kubelet-ca.crt"));
         Path token = Files.writeString(dir.resolve("token"), TOKEN);

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The gateway's authentication/authorization settings (read by {@code GatewayConfig.fromEnv}).
+ * The gateway's authentication/authorization settings (read by {@code GatewayConfig.from}).
  *
  * @param mode                 AUTH_MODE: delegated (default) or off
  * @param apiserverUrl         APISERVER_URL; default https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT
@@ -46,10 +46,10 @@ public record AuthConfig(Mode mode, URI apiserverUrl, Path apiserverCaFile, Path
 
     /** Local/test settings: everything open. */
     public static AuthConfig off() {
-        return fromEnv(new EnvReader(Map.of("AUTH_MODE", "off")));
+        return from(new EnvReader(Map.of("AUTH_MODE", "off")));
     }
 
-    public static AuthConfig fromEnv(EnvReader r) {
+    public static AuthConfig from(EnvReader r) {
         String modeText = r.string("AUTH_MODE", "delegated").toLowerCase(Locale.ROOT);
         Mode mode = switch (modeText) {
             case "delegated" -> Mode.DELEGATED;

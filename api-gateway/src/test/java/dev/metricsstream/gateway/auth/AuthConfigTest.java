@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class AuthConfigTest {
     private static AuthConfig read(Map<String, String> env) {
         EnvReader reader = new EnvReader(env);
-        AuthConfig config = AuthConfig.fromEnv(reader);
+        AuthConfig config = AuthConfig.from(reader);
         reader.finish();
         return config;
     }

@@ -74,7 +74,7 @@ class DelegatedAuthTest {
     void start() throws Exception {
         apiserver = new FakeKubeApiServer(configMapData("[\"front-proxy-client\"]"));
         EnvReader env = new EnvReader(Map.of("APISERVER_URL", apiserver.url().toString(), "APISERVER_TIMEOUT", "3s"));
-        AuthConfig config = AuthConfig.fromEnv(env);
+        AuthConfig config = AuthConfig.from(env);
         env.finish();
         auth = DelegatedAuth.start(config, nowMillis::get);
         assertTrue(auth.watcher().orElseThrow().awaitFirstRead(Duration.ofSeconds(10)), "ConfigMap read");

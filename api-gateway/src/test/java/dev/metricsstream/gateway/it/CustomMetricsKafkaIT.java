@@ -74,7 +74,7 @@ class CustomMetricsKafkaIT {
     private void startGateway(Path dir) throws Exception {
         TlsMaterial tls = TlsMaterial.selfSigned("metrics-stream-gateway", "it");
         tls.writeTo(dir.resolve("certs"));
-        GatewayConfig config = GatewayConfig.fromEnv(Map.of(
+        GatewayConfig config = GatewayConfig.from(Map.of(
                 "AUTH_MODE", "off",
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "TOPIC_PREFIX", topics.prefix(),

@@ -88,7 +88,7 @@ class GatewayKafkaIT {
     private void startGateway(Path dir, WindowSink windowSink) throws Exception {
         tls = TlsMaterial.selfSigned("metrics-stream-gateway", "it");
         tls.writeTo(dir.resolve("certs"));
-        GatewayConfig config = GatewayConfig.fromEnv(Map.of(
+        GatewayConfig config = GatewayConfig.from(Map.of(
                 "AUTH_MODE", "off",
                 "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "TOPIC_PREFIX", topics.prefix(),

@@ -34,7 +34,7 @@ class GatewayNotReadyIT {
         }
         TlsMaterial tls = TlsMaterial.selfSigned("metrics-stream-gateway", "it");
         tls.writeTo(dir.resolve("certs"));
-        GatewayConfig config = GatewayConfig.fromEnv(Map.of("AUTH_MODE", "off", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + closedPort,
+        GatewayConfig config = GatewayConfig.from(Map.of("AUTH_MODE", "off", "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + closedPort,
                 "STATE_DIR", dir.resolve("state").toString(), "BIND_ADDRESS", "127.0.0.1", "HTTPS_PORT", "0",
                 "TLS_CERT_DIR", dir.resolve("certs").toString()));
 

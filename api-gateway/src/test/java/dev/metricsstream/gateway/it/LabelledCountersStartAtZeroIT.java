@@ -33,7 +33,7 @@ class LabelledCountersStartAtZeroIT {
     void every_known_label_value_is_exposed_at_zero_right_after_start() throws Exception {
         int closedPort = freePort();
         int httpPort = freePort();
-        GatewayConfig config = GatewayConfig.fromEnv(Map.of("AUTH_MODE", "off",
+        GatewayConfig config = GatewayConfig.from(Map.of("AUTH_MODE", "off",
                 "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + closedPort, "STATE_DIR", dir.resolve("state").toString(),
                 "BIND_ADDRESS", "127.0.0.1", "HTTPS_PORT", "0", "HTTP_PORT", Integer.toString(httpPort)));
         try (GatewayMain gateway = GatewayMain.start(config)) {

@@ -13,7 +13,7 @@ public final class ProducerSettings {
     private ProducerSettings() {
     }
 
-    public static Map<String, Object> producerProperties(Map<String, String> passThrough, String clientId) {
+    public static Map<String, Object> producerProperties(Map<String, ?> passThrough, String clientId) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -60,7 +60,7 @@ class PoolManifestTest {
         assertEquals(PoolSettings.TargetMode.CLUSTER, config.pool().mode());
         assertEquals(new Shard(1, 2), config.pool().shard());
         assertEquals(CollectorConfig.MetadataMode.APISERVER, config.metadataMode());
-        assertEquals(8081, config.opsPort());
+        assertEquals(8081, config.ops().port());
         assertEquals("ops", container.getLivenessProbe().getHttpGet().getPort().getStrValue());
         assertEquals("/livez", container.getLivenessProbe().getHttpGet().getPath());
         assertEquals("/readyz", container.getReadinessProbe().getHttpGet().getPath());
