@@ -22,8 +22,12 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param applicationId        Kafka Streams {@code application.id} (consumer group, internal topic prefix)
  * @param topicPrefix          prefix of every topic name
  * @param stateDir             where the local state stores live
- * @param scrapeResolution     the collectors' scrape interval (metrics-server's {@code --metric-resolution})
+ * @param scrapeResolution     the collectors' scrape interval (metrics-server's {@code --metric-resolution}), for
+ *                             scrapes that do not carry their own
  * @param stalenessBound       a node with no scrape for longer is tombstoned with its pods
+ * @param stalenessBoundConfigured whether STALENESS_BOUND was set; if not, the bound is 3 × the resolution the
+ *                             scrapes carry, and {@code stalenessBound} (3 × {@code scrapeResolution}) only until
+ *                             one carries it
  * @param stalenessCheckInterval how often the wall-clock punctuator looks for silent nodes
  * @param numStreamThreads     Kafka Streams threads in this instance
  * @param numStandbyReplicas   warm copies of each state store on other instances, for fast failover
@@ -49,6 +53,7 @@ public record AggregatorConfig(
         Path stateDir,
         Duration scrapeResolution,
         Duration stalenessBound,
+        boolean stalenessBoundConfigured,
         Duration stalenessCheckInterval,
         int numStreamThreads,
         int numStandbyReplicas,
@@ -84,6 +89,7 @@ public record AggregatorConfig(
                 Path.of(System.getProperty("java.io.tmpdir"), "metrics-stream-aggregator").toString());
         Duration resolution = reader.duration("SCRAPE_RESOLUTION", Duration.ofSeconds(15), Duration.ofSeconds(1),
                 Duration.ofMinutes(10));
+        boolean stalenessConfigured = reader.string("STALENESS_BOUND", null) != null;
         Duration staleness = reader.duration("STALENESS_BOUND", resolution.multipliedBy(3), Duration.ofSeconds(1),
                 Duration.ofHours(24));
         Duration checkInterval = reader.duration("STALENESS_CHECK_INTERVAL", resolution, Duration.ofMillis(100),
@@ -114,7 +120,8 @@ public record AggregatorConfig(
                 "STALENESS_BOUND (" + Durations.format(staleness) + ") must be longer than SCRAPE_RESOLUTION ("
                         + Durations.format(resolution) + ")");
         reader.finish();
-        return new AggregatorConfig(applicationId, topicPrefix, stateDir, resolution, staleness, checkInterval,
+        return new AggregatorConfig(applicationId, topicPrefix, stateDir, resolution, staleness, stalenessConfigured,
+                checkInterval,
                 threads, standbys, guarantee, commitInterval, partitions, (short) replication, createTopics,
                 windowSizes, grace, publishPods, publishNodes, instanceId.isEmpty() ? null : instanceId, ops, kafka);
     }
@@ -146,7 +153,8 @@ public record AggregatorConfig(
     public String toString() {
         return "AggregatorConfig[applicationId=" + applicationId + ", topicPrefix=" + topicPrefix
                 + ", stateDir=" + stateDir + ", scrapeResolution=" + Durations.format(scrapeResolution)
-                + ", stalenessBound=" + Durations.format(stalenessBound)
+                + ", stalenessBound=" + (stalenessBoundConfigured ? Durations.format(stalenessBound)
+                        : "3 × the scrapes' resolution (until known: " + Durations.format(stalenessBound) + ")")
                 + ", numStreamThreads=" + numStreamThreads + ", numStandbyReplicas=" + numStandbyReplicas
                 + ", processingGuarantee=" + processingGuarantee + ", topicPartitions=" + topicPartitions
                 + ", topicReplicationFactor=" + topicReplicationFactor + ", createTopics=" + createTopics

@@ -43,8 +43,8 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
     }
 
     private final String storeName;
-    private final Duration resolution;
-    private final Duration stalenessBound;
+    private final ScrapeResolution resolutions;
+    private Duration stalenessBound;
     private final Duration checkInterval;
     private final boolean publishPods;
     private final boolean publishNodes;
@@ -56,8 +56,8 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
 
     ScrapeProcessor(String storeName, AggregatorConfig config, AggregatorMetrics metrics) {
         this.storeName = storeName;
-        this.resolution = config.scrapeResolution();
-        this.stalenessBound = config.stalenessBound();
+        this.resolutions = new ScrapeResolution(config);
+        this.stalenessBound = resolutions.stalenessBound();
         this.checkInterval = config.stalenessCheckInterval();
         this.publishPods = config.publishPodMetrics();
         this.publishNodes = config.publishNodeMetrics();
@@ -99,6 +99,8 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
                     + record.key() + "'");
         }
         long nowMillis = context.currentSystemTimeMs();
+        Duration resolution = resolutions.of(scrape);
+        stalenessBound = resolutions.stalenessBound();
         ScrapeStep.Result result = ScrapeStep.apply(store.get(node), scrape, nowMillis, resolution);
         if (result.ignoredAsReplay()) {
             metrics.scrape("replay");

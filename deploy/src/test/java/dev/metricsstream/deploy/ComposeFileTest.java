@@ -112,6 +112,13 @@ class ComposeFileTest {
     }
 
     @Test
+    void the_services_agree_on_the_scrape_resolution_and_the_staleness_bound() {
+        Map<String, Map.Entry<ServiceKeys, Map<String, String>>> ours = new LinkedHashMap<>();
+        OURS.forEach((name, keys) -> ours.put(name, Map.entry(keys, env(name))));
+        assertEquals(List.of(), ResolutionAgreement.problems("docker-compose.yml", ours));
+    }
+
+    @Test
     void the_collector_scrapes_exactly_the_simulated_kubelets_with_the_simulators_token_and_ca() {
         Map<String, String> sim = env("kubelet-sim");
         Map<String, String> collector = env("collector");

@@ -286,6 +286,22 @@ class ManifestsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyRendering")
+    void the_services_agree_on_the_scrape_resolution_and_the_staleness_bound(Rendered r) {
+        Map<String, Map.Entry<ServiceKeys, Map<String, String>>> services = new LinkedHashMap<>();
+        for (Map.Entry<String, V1PodTemplateSpec> pod : pods(r).entrySet()) {
+            for (V1Container c : pod.getValue().getSpec().getContainers()) {
+                Map<String, String> env = new LinkedHashMap<>();
+                for (V1EnvVar var : c.getEnv() == null ? List.<V1EnvVar>of() : c.getEnv()) {
+                    env.put(var.getName(), resolve(r, var));
+                }
+                services.put(pod.getKey(), Map.entry(ServiceKeys.forImage(c.getImage()), env));
+            }
+        }
+        assertEquals(List.of(), ResolutionAgreement.problems(r.name(), services));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyRendering")
     void images_are_the_agreed_release_images(Rendered r) {
         for (Map.Entry<String, V1PodTemplateSpec> pod : pods(r).entrySet()) {
             for (V1Container c : pod.getValue().getSpec().getContainers()) {

@@ -336,8 +336,6 @@ public final class Standalone implements AutoCloseable {
         env.put("HTTPS_PORT", Integer.toString(options.httpsPort()));
         env.put("HTTP_PORT", Integer.toString(options.httpPort()));
         env.put("AUTH_MODE", "off");
-        env.put("STALENESS_BOUND", Duration.ofSeconds(Math.max(45, options.resolution().toSeconds() * 3))
-                .toSeconds() + "s");
         return env;
     }
 

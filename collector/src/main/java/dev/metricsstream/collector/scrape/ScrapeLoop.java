@@ -132,6 +132,7 @@ public final class ScrapeLoop implements AutoCloseable {
         long requestTimeMillis = clock.millis();
         try {
             NodeScrape scrape = scraper.scrape(target, requestTimeMillis);
+            scrape.setScrapeResolutionMillis(resolution.toMillis()); // downstream bounds follow the data
             sink.publish(scrape);
             long now = clock.millis();
             lastSuccessMillis.set(now);

@@ -143,6 +143,18 @@ class ScrapeLoopTest {
     }
 
     @Test
+    void every_published_scrape_carries_the_scrape_resolution_so_downstream_bounds_follow_the_data()
+            throws Exception {
+        FakeKubelet kubelet = kubelet().respond("/metrics/resource", RESOURCE);
+        ScrapeLoop loop = loop(List.of(new ScrapeTarget("n1", kubelet.baseUrl())), Sources.METRICS_RESOURCE,
+                Duration.ofSeconds(5));
+
+        loop.scrapeOnce();
+
+        assertEquals(15_000L, published.get("n1").get(0).getScrapeResolutionMillis());
+    }
+
+    @Test
     void a_failing_scrape_is_counted_and_the_loop_goes_on() throws Exception {
         FakeKubelet kubelet = kubelet().respond("/metrics/resource", "garbage\n{{{\n");
         ScrapeLoop loop = loop(List.of(new ScrapeTarget("n1", kubelet.baseUrl())), Sources.METRICS_RESOURCE,
