@@ -5,7 +5,7 @@ import dev.metricsstream.collector.pool.PoolSettings;
 import dev.metricsstream.collector.pool.PoolSettings.TargetMode;
 import dev.metricsstream.collector.pool.Shard;
 import dev.metricsstream.collector.pool.StaticTargets;
-import dev.metricsstream.collector.scrape.ScrapeTarget;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import dev.metricsstream.collector.scrape.Sources;
 import dev.metricsstream.common.config.EnvReader;
 import dev.metricsstream.common.config.KafkaSettings;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metricsstream.collector.CollectorConfig.MetadataMode;
-import dev.metricsstream.collector.scrape.ScrapeTarget;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import dev.metricsstream.collector.scrape.Sources;
 import dev.metricsstream.common.config.ConfigException;
 import java.net.URI;

@@ -3,6 +3,7 @@ package dev.metricsstream.collector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.metricsstream.collector.ops.CollectorMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

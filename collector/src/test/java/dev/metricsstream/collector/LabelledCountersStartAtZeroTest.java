@@ -3,6 +3,7 @@ package dev.metricsstream.collector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.metricsstream.collector.ops.CollectorMetrics;
 import dev.metricsstream.testkit.metrics.ScrapedSamples;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;

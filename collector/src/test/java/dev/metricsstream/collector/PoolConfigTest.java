@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import dev.metricsstream.collector.pool.NodeAddresses;
 import dev.metricsstream.collector.pool.PoolSettings.TargetMode;
 import dev.metricsstream.collector.pool.Shard;
-import dev.metricsstream.collector.scrape.ScrapeTarget;
 import dev.metricsstream.common.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;

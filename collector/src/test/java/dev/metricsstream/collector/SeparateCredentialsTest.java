@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.metricsstream.collector.kubelet.BearerToken;
+import dev.metricsstream.collector.kubelet.KubeletHttp;
+import dev.metricsstream.collector.kubelet.ScrapeException;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import dev.metricsstream.collector.metadata.ApiServerMetadataSource;
 import dev.metricsstream.collector.metadata.FakeApiServer;
-import dev.metricsstream.collector.scrape.BearerToken;
-import dev.metricsstream.collector.scrape.KubeletHttp;
-import dev.metricsstream.collector.scrape.ScrapeException;
-import dev.metricsstream.collector.scrape.ScrapeTarget;
 import dev.metricsstream.collector.testing.FakeKubelet;
 import dev.metricsstream.testkit.tls.TestPki;
 import java.nio.charset.StandardCharsets;

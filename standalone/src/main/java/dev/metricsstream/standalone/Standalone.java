@@ -5,7 +5,7 @@ import dev.metricsstream.aggregator.AggregatorConfig;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.collector.CollectorApp;
 import dev.metricsstream.collector.CollectorConfig;
-import dev.metricsstream.collector.CollectorMetrics;
+import dev.metricsstream.collector.ops.CollectorMetrics;
 import dev.metricsstream.common.ops.ProcessMetrics;
 import dev.metricsstream.gateway.GatewayConfig;
 import dev.metricsstream.gateway.GatewayMain;

@@ -1,7 +1,7 @@
 package dev.metricsstream.standalone;
 
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import dev.metricsstream.collector.pool.StaticTargets;
-import dev.metricsstream.collector.scrape.ScrapeTarget;
 import dev.metricsstream.common.config.Durations;
 import java.io.IOException;
 import java.net.URI;

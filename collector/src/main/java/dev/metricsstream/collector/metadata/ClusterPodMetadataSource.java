@@ -1,8 +1,8 @@
 package dev.metricsstream.collector.metadata;
 
 import dev.metricsstream.avro.NodeInfo;
-import dev.metricsstream.collector.scrape.ScrapeException;
-import dev.metricsstream.collector.scrape.ScrapeTarget;
+import dev.metricsstream.collector.kubelet.ScrapeException;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;

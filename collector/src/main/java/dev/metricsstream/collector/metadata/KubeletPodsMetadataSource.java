@@ -2,9 +2,9 @@ package dev.metricsstream.collector.metadata;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.metricsstream.collector.scrape.KubeletHttp;
-import dev.metricsstream.collector.scrape.ScrapeException;
-import dev.metricsstream.collector.scrape.ScrapeTarget;
+import dev.metricsstream.collector.kubelet.KubeletHttp;
+import dev.metricsstream.collector.kubelet.ScrapeException;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;

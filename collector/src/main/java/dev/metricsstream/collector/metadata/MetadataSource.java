@@ -1,7 +1,7 @@
 package dev.metricsstream.collector.metadata;
 
-import dev.metricsstream.collector.scrape.ScrapeException;
-import dev.metricsstream.collector.scrape.ScrapeTarget;
+import dev.metricsstream.collector.kubelet.ScrapeException;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 
 /**
  * Pods on a node (uid, labels, phase) and the node's labels and capacity. Two implementations: the kubelet's

@@ -1,6 +1,6 @@
 package dev.metricsstream.collector.pool;
 
-import dev.metricsstream.collector.scrape.ScrapeTarget;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import dev.metricsstream.collector.scrape.TargetSource;
 import java.util.List;
 

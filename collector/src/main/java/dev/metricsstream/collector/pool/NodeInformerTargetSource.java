@@ -2,7 +2,7 @@ package dev.metricsstream.collector.pool;
 
 import dev.metricsstream.avro.NodeInfo;
 import dev.metricsstream.collector.metadata.ApiServerMetadataSource;
-import dev.metricsstream.collector.scrape.ScrapeTarget;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import dev.metricsstream.collector.scrape.TargetSource;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;

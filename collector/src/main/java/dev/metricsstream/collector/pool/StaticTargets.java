@@ -1,6 +1,6 @@
 package dev.metricsstream.collector.pool;
 
-import dev.metricsstream.collector.scrape.ScrapeTarget;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,7 +1,7 @@
 package dev.metricsstream.collector.publish;
 
 import dev.metricsstream.avro.NodeScrape;
-import dev.metricsstream.collector.CollectorMetrics;
+import dev.metricsstream.collector.ops.CollectorMetrics;
 import dev.metricsstream.collector.scrape.ScrapeSink;
 import java.time.InstantSource;
 import java.time.Duration;

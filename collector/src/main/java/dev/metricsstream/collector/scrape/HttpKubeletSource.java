@@ -1,6 +1,9 @@
 package dev.metricsstream.collector.scrape;
 
 import dev.metricsstream.avro.ScrapeSource;
+import dev.metricsstream.collector.kubelet.KubeletHttp;
+import dev.metricsstream.collector.kubelet.ScrapeException;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import dev.metricsstream.collector.parse.DecodeResult;
 import dev.metricsstream.collector.parse.ResourceMetricsDecoder;
 import dev.metricsstream.collector.parse.SummaryDecoder;

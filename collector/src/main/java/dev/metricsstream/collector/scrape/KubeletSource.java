@@ -1,6 +1,8 @@
 package dev.metricsstream.collector.scrape;
 
 import dev.metricsstream.avro.ScrapeSource;
+import dev.metricsstream.collector.kubelet.ScrapeException;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import dev.metricsstream.collector.parse.DecodeResult;
 
 /** One kubelet endpoint: what it returns for a target, decoded into a partial NodeScrape. */

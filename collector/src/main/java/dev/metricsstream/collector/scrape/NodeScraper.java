@@ -2,10 +2,12 @@ package dev.metricsstream.collector.scrape;
 
 import dev.metricsstream.avro.NodeScrape;
 import dev.metricsstream.avro.ScrapeSource;
-import dev.metricsstream.collector.CollectorMetrics;
+import dev.metricsstream.collector.kubelet.ScrapeException;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import dev.metricsstream.collector.metadata.MetadataEnricher;
 import dev.metricsstream.collector.metadata.MetadataSource;
 import dev.metricsstream.collector.metadata.NodeMetadata;
+import dev.metricsstream.collector.ops.CollectorMetrics;
 import dev.metricsstream.collector.parse.DecodeResult;
 import dev.metricsstream.collector.parse.ScrapeMerger;
 import java.util.ArrayList;

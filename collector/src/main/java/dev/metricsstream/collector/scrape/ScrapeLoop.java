@@ -1,7 +1,9 @@
 package dev.metricsstream.collector.scrape;
 
 import dev.metricsstream.avro.NodeScrape;
-import dev.metricsstream.collector.CollectorMetrics;
+import dev.metricsstream.collector.ops.CollectorMetrics;
+import dev.metricsstream.collector.kubelet.ScrapeException;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import java.time.InstantSource;
 import java.time.Duration;
 import java.util.ArrayList;

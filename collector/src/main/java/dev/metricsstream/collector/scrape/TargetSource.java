@@ -1,11 +1,12 @@
 package dev.metricsstream.collector.scrape;
 
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import java.util.List;
 
 /**
  * Where the kubelets to scrape come from; the scrape loop asks for a snapshot at every tick. Implementations: the
- * own node or a static list ({@link dev.metricsstream.collector.pool.FixedTargetSource}) and every Node the
- * apiserver knows ({@link dev.metricsstream.collector.pool.NodeInformerTargetSource}), both limited to this
+ * own node or a static list ({@code pool.FixedTargetSource}) and every Node the
+ * apiserver knows ({@code pool.NodeInformerTargetSource}), both limited to this
  * replica's shard in pool mode.
  */
 public interface TargetSource extends AutoCloseable {

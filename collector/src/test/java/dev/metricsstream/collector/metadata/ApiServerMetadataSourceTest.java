@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metricsstream.avro.NodeInfo;
-import dev.metricsstream.collector.scrape.ScrapeException;
-import dev.metricsstream.collector.scrape.ScrapeTarget;
+import dev.metricsstream.collector.kubelet.ScrapeException;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import java.net.URI;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metricsstream.avro.NodeInfo;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import dev.metricsstream.collector.metadata.ClusterPodMetadataSource;
 import dev.metricsstream.collector.metadata.NodeMetadata;
 import dev.metricsstream.collector.metadata.PodMetadata;
-import dev.metricsstream.collector.scrape.ScrapeTarget;
 import dev.metricsstream.testkit.kube.FakeListWatchServer;
 import io.kubernetes.client.util.ClientBuilder;
 import java.net.URI;

@@ -3,7 +3,7 @@ package dev.metricsstream.collector.pool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.metricsstream.collector.scrape.ScrapeTarget;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

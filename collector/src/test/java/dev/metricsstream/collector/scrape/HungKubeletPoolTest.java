@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metricsstream.avro.NodeScrape;
-import dev.metricsstream.collector.CollectorMetrics;
+import dev.metricsstream.collector.kubelet.BearerToken;
+import dev.metricsstream.collector.kubelet.KubeletHttp;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import dev.metricsstream.collector.metadata.KubeletPodsMetadataSource;
+import dev.metricsstream.collector.ops.CollectorMetrics;
 import dev.metricsstream.testkit.kubelet.KubeletSimulator;
 import dev.metricsstream.testkit.kubelet.NodeMode;
 import dev.metricsstream.testkit.kubelet.SimClock;

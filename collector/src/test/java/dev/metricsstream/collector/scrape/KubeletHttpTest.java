@@ -3,6 +3,9 @@ package dev.metricsstream.collector.scrape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.metricsstream.collector.kubelet.BearerToken;
+import dev.metricsstream.collector.kubelet.KubeletHttp;
+import dev.metricsstream.collector.kubelet.ScrapeException;
 import dev.metricsstream.collector.testing.FakeKubelet;
 import dev.metricsstream.testkit.tls.TestPki;
 import java.nio.charset.StandardCharsets;

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metricsstream.avro.NodeScrape;
 import dev.metricsstream.avro.ScrapeSource;
-import dev.metricsstream.collector.CollectorMetrics;
+import dev.metricsstream.collector.kubelet.BearerToken;
+import dev.metricsstream.collector.kubelet.KubeletHttp;
+import dev.metricsstream.collector.kubelet.ScrapeTarget;
 import dev.metricsstream.collector.metadata.MetadataSource;
+import dev.metricsstream.collector.ops.CollectorMetrics;
 import dev.metricsstream.collector.testing.FakeKubelet;
 import dev.metricsstream.testkit.tls.TestPki;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

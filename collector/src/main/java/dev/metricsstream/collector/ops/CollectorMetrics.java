@@ -1,4 +1,4 @@
-package dev.metricsstream.collector;
+package dev.metricsstream.collector.ops;
 
 import dev.metricsstream.collector.parse.ParseProblems;
 import io.prometheus.metrics.core.metrics.Counter;

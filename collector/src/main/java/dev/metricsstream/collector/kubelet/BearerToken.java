@@ -1,4 +1,4 @@
-package dev.metricsstream.collector.scrape;
+package dev.metricsstream.collector.kubelet;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

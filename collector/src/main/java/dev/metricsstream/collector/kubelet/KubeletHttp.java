@@ -1,4 +1,4 @@
-package dev.metricsstream.collector.scrape;
+package dev.metricsstream.collector.kubelet;
 
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.metricsstream.collector.scrape;
+package dev.metricsstream.collector.kubelet;
 
 /** A scrape that failed as a whole, with a stable {@code reason} for metrics and logs. */
 public final class ScrapeException extends Exception {

@@ -1,4 +1,4 @@
-package dev.metricsstream.collector.scrape;
+package dev.metricsstream.collector.kubelet;
 
 import java.net.URI;
 import java.util.Objects;
