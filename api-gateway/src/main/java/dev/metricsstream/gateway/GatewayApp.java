@@ -65,9 +65,6 @@ public final class GatewayApp {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
     public static final String USAGE_PATH = "/metrics/usage";
 
-    /** An auth filter that lets every request through (tests); the real one is {@code DelegatedAuth}'s. */
-    public static final Handler NO_AUTH = ctx -> { };
-
     /**
      * What the app reads and reports to.
      *

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuthFilter implements Handler {
     private static final Logger LOG = LoggerFactory.getLogger(AuthFilter.class);
+    /** An auth filter that lets every request through ({@code AUTH_MODE=off}, tests). */
+    public static final Handler NONE = ctx -> { };
     /** The request attribute holding the authenticated {@link UserInfo}. */
     public static final String USER_ATTRIBUTE = "metrics-stream.user";
     private static final String CERTIFICATE_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";

@@ -1,7 +1,6 @@
 package dev.metricsstream.gateway.auth;
 
 import dev.metricsstream.common.health.HealthCheck;
-import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.store.Clock;
 import io.javalin.http.Handler;
 import io.kubernetes.client.openapi.ApiClient;
@@ -37,7 +36,7 @@ public final class DelegatedAuth implements AutoCloseable {
             LOG.atWarn().addKeyValue("reason", "auth_off").log("AUTH_MODE=off: authentication and authorization are "
                     + "DISABLED. Anyone who can reach the gateway's ports reads every metric. Use only for local "
                     + "runs (standalone, docker compose), never in a cluster.");
-            return new DelegatedAuth(GatewayApp.NO_AUTH, null);
+            return new DelegatedAuth(AuthFilter.NONE, null);
         }
         if (config.apiserverUrl() == null) {
             throw new IllegalStateException("AUTH_MODE=delegated needs the apiserver: set APISERVER_URL, run in a pod "

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metricsstream.common.config.ConfigException;
 import dev.metricsstream.common.config.EnvReader;
-import dev.metricsstream.gateway.GatewayApp;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -60,7 +59,7 @@ class AuthConfigTest {
     @Test
     void auth_off_installs_the_no_op_filter_and_delegated_without_an_apiserver_refuses_to_start() {
         try (DelegatedAuth off = DelegatedAuth.start(read(Map.of("AUTH_MODE", "OFF")), System::currentTimeMillis)) {
-            assertEquals(GatewayApp.NO_AUTH, off.filter());
+            assertEquals(AuthFilter.NONE, off.filter());
             assertTrue(off.readiness().isEmpty());
         }
         IllegalStateException e = assertThrows(IllegalStateException.class,

@@ -13,6 +13,7 @@ import dev.metricsstream.common.health.Health;
 import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
 import dev.metricsstream.gateway.GatewayServer;
+import dev.metricsstream.gateway.auth.AuthFilter;
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
 import dev.metricsstream.gateway.support.Kubectl;
 import dev.metricsstream.gateway.support.TestGateway;
@@ -59,7 +60,7 @@ class CoreApiSliceTest {
                 "node-b", new CoreApiSlice.NodeResources(2000L, 4L << 30, 1000L, 2L << 30));
         standalone = GatewayServer.start(new GatewayApp.Serving("127.0.0.1", 0, -1, TLS),
                 new GatewayApp.ApiSettings(GatewayConfig.VERSIONS, Duration.ofSeconds(45)),
-                new GatewayApp.Collaborators(store, () -> System.currentTimeMillis(), GatewayApp.NO_AUTH,
+                new GatewayApp.Collaborators(store, () -> System.currentTimeMillis(), AuthFilter.NONE,
                         new PrometheusRegistry(), new Health()),
                 name -> Optional.ofNullable(capacities.get(name)));
         cluster = new TestGateway(store, NOW);

@@ -6,6 +6,7 @@ import dev.metricsstream.common.config.Durations;
 import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
 import dev.metricsstream.gateway.GatewayServer;
+import dev.metricsstream.gateway.auth.AuthFilter;
 import dev.metricsstream.gateway.history.HistoryRetention;
 import dev.metricsstream.gateway.history.WindowHistory;
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
@@ -43,7 +44,7 @@ public final class TestGateway implements AutoCloseable {
         Health health = new Health().addReadiness(HealthCheck.of("metrics-store", HealthCheck.Result::passed));
         server = GatewayServer.start(new GatewayApp.Serving("127.0.0.1", 0, 0, tls),
                 new GatewayApp.ApiSettings(GatewayConfig.VERSIONS, Duration.ofSeconds(45)),
-                new GatewayApp.Collaborators(reader, this.nowMillis::get, GatewayApp.NO_AUTH, registry, health,
+                new GatewayApp.Collaborators(reader, this.nowMillis::get, AuthFilter.NONE, registry, health,
                         history));
         http = HttpClient.newBuilder().sslContext(trusting(tls)).build();
     }

@@ -8,6 +8,7 @@ import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
 import dev.metricsstream.gateway.GatewayServer;
 import dev.metricsstream.gateway.api.ApiStatus;
+import dev.metricsstream.gateway.auth.AuthFilter;
 import dev.metricsstream.gateway.http.StatusResponses;
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
 import dev.metricsstream.gateway.support.TestGateway;
@@ -60,7 +61,7 @@ class ServingTlsTest {
         written.writeTo(dir);
         TlsMaterial loaded = TlsMaterial.fromCertDir(dir);
 
-        try (GatewayServer server = start(loaded, GatewayApp.NO_AUTH)) {
+        try (GatewayServer server = start(loaded, AuthFilter.NONE)) {
             HttpResponse<String> response = get(TestGateway.trusting(written), "https://localhost:" + server.httpsPort() + "/apis");
             assertEquals(200, response.statusCode());
         }
