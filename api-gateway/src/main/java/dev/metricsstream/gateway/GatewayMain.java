@@ -1,8 +1,8 @@
 package dev.metricsstream.gateway;
 
-import dev.metricsstream.common.config.ConfigException;
 import dev.metricsstream.common.health.Health;
 import dev.metricsstream.common.ops.ProcessMetrics;
+import dev.metricsstream.common.ops.ServiceMain;
 import dev.metricsstream.gateway.auth.DelegatedAuth;
 import dev.metricsstream.gateway.http.CoreApiSlice;
 import dev.metricsstream.gateway.history.WindowHistory;
@@ -20,7 +20,6 @@ import java.net.ServerSocket;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,41 +178,25 @@ public final class GatewayMain implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
-        GatewayConfig config;
-        try {
-            config = GatewayConfig.from(Map.copyOf(System.getenv()));
-        } catch (ConfigException e) {
-            LOG.error("invalid configuration: {}", e.getMessage());
-            System.exit(2);
-            return;
-        }
+        ServiceMain.run(LOG, GatewayConfig::from, GatewayMain::startOrRefuse);
+    }
+
+    /** {@link #start(GatewayConfig)}, or one clear line when a port is taken or the start is refused. */
+    static GatewayMain startOrRefuse(GatewayConfig config) throws IOException {
         String busy = portInUse(config);
         if (busy != null) { // checked before anything starts, so this is the only line (no Jetty/Kafka noise)
-            LOG.atError().addKeyValue("reason", "port_in_use").log("cannot start: {}", busy);
-            System.exit(2);
-            return;
+            throw new ServiceMain.CannotStart("port_in_use", busy);
         }
-        GatewayMain gateway;
         try {
-            gateway = start(config);
+            return start(config);
         } catch (IllegalStateException e) {
-            LOG.error("cannot start: {}", e.getMessage());
-            System.exit(2);
-            return;
+            throw new ServiceMain.CannotStart("cannot_start", e.getMessage());
         } catch (RuntimeException e) {
             if (!causedByBind(e)) {
                 throw e;
             }
             // taken between the check and the bind: the same one line, without Javalin's exception
-            LOG.atError().addKeyValue("reason", "port_in_use").log("cannot start: {}", busyMessage(config));
-            System.exit(2);
-            return;
+            throw new ServiceMain.CannotStart("port_in_use", busyMessage(config));
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            stopped.countDown();
-        }, "gateway-shutdown"));
-        stopped.await();
     }
 }
