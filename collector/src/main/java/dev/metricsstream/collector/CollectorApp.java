@@ -26,7 +26,6 @@ import dev.metricsstream.common.health.Health;
 import dev.metricsstream.common.health.HealthCheck;
 import dev.metricsstream.common.ops.ProcessMetrics;
 import dev.metricsstream.schemas.Topic;
-import dev.metricsstream.schemas.Topics;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.credentials.TokenFileAuthentication;
@@ -39,7 +38,6 @@ import java.time.InstantSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -108,34 +106,13 @@ public final class CollectorApp implements AutoCloseable {
     /**
      * In-process wiring with the given clock and registry; the ops port opens unless {@code OPS_PORT=-1}. Targets
      * per {@code TARGET_SOURCE}: the own node, the static list, or every Node from an apiserver informer; cut to
-     * this replica's shard ({@code POOL_ORDINAL}/{@code POOL_REPLICAS}).
+     * this replica's shard ({@code POOL_ORDINAL}/{@code POOL_REPLICAS}). The collector closes the target source.
      */
     public static CollectorApp create(CollectorConfig config, InstantSource clock, PrometheusRegistry registry) {
-        return create(config, clock, registry, targetSource(config));
-    }
-
-    /** As above, with a changing set of targets (the supplier is asked at every tick; no sharding applied). */
-    public static CollectorApp create(CollectorConfig config, InstantSource clock, PrometheusRegistry registry,
-            Supplier<List<ScrapeTarget>> targets) {
-        return create(config, clock, registry, new TargetSource() {
-            @Override
-            public List<ScrapeTarget> targets() {
-                return targets.get();
-            }
-
-            @Override
-            public String name() {
-                return "supplied";
-            }
-        });
-    }
-
-    /** As above, with a target source of the caller's. The collector closes it. */
-    public static CollectorApp create(CollectorConfig config, InstantSource clock, PrometheusRegistry registry,
-            TargetSource targets) {
-        Topic<String, NodeScrape> topic = Topics.withPrefix(config.topicPrefix()).kubeletScrapes();
-        Producer<String, NodeScrape> producer = new KafkaProducer<>(
-                ProducerSettings.producerProperties(config.kafka().clientProperties(), "collector-" + clientSuffix(config)),
+        TargetSource targets = targetSource(config);
+        Topic<String, NodeScrape> topic = config.topics().kubeletScrapes();
+        Producer<String, NodeScrape> producer = new KafkaProducer<>(ProducerSettings.producerProperties(
+                config.kafka().clientProperties(), "collector-" + clientSuffix(config)),
                 topic.keySerde().serializer(), topic.valueSerde().serializer());
         return new CollectorApp(config, clock, registry, targets, producer, topic.name());
     }
