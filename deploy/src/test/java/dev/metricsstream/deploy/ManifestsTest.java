@@ -441,6 +441,12 @@ class ManifestsTest {
         return names;
     }
 
+    /** The latest /stats/summary values the gateway offers, from the gateway's own catalog. */
+    static List<String> summaryMetricNames() {
+        return java.util.Arrays.stream(dev.metricsstream.gateway.custom.SummaryMetric.values())
+                .map(dev.metricsstream.gateway.custom.SummaryMetric::metricName).toList();
+    }
+
     @Test
     void the_custom_and_external_metrics_components_let_the_hpa_controller_read_every_offered_metric()
             throws Exception {
@@ -461,6 +467,13 @@ class ManifestsTest {
             external.add("cpu_usage_" + aggregation);
             external.add("memory_working_set_" + aggregation);
         }
+        for (String metric : summaryMetricNames()) {
+            custom.add("pods/" + metric);
+            custom.add("nodes/" + metric);
+            for (String aggregation : List.of("sum", "avg", "max")) {
+                external.add(metric + "_" + aggregation);
+            }
+        }
         for (var c : List.of(Map.entry("custom-metrics", Map.entry("custom.metrics.k8s.io", custom)),
                 Map.entry("external-metrics", Map.entry("external.metrics.k8s.io", external)))) {
             Rendered r = rendered().stream().filter(x -> x.name().endsWith("base+" + c.getKey())).findFirst()
@@ -474,7 +487,9 @@ class ManifestsTest {
                 V1PolicyRule namespaces = role.getRules().get(1);
                 assertEquals(List.of("custom.metrics.k8s.io"), namespaces.getApiGroups());
                 assertEquals(List.of("metrics"), namespaces.getResources());
-                assertEquals(Set.copyOf(windowMetricNames()), Set.copyOf(namespaces.getResourceNames()));
+                Set<String> namespaceMetrics = new java.util.HashSet<>(windowMetricNames());
+                namespaceMetrics.addAll(summaryMetricNames());
+                assertEquals(namespaceMetrics, Set.copyOf(namespaces.getResourceNames()));
                 assertEquals(List.of("get"), namespaces.getVerbs());
             }
             assertEquals(List.of(c.getValue().getKey()), role.getRules().get(0).getApiGroups());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metricsstream.avro.NodeMetrics;
+import dev.metricsstream.avro.NodeSample;
 import dev.metricsstream.avro.NodeScrape;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.schemas.RecordDecodingException.Reason;
@@ -243,7 +244,7 @@ class BadPayloadTest {
             out.writeString("node-a");
             out.writeLong(1L);   // scrapeTimeMillis
             out.writeEnum(1);    // source
-            for (int i = 0; i < 13; i++) {
+            for (int i = 0; i < NodeSample.getClassSchema().getFields().size(); i++) {
                 out.writeIndex(0); // every NodeSample field null
             }
             out.writeLong(count); // pods: block count, then nothing

@@ -156,7 +156,7 @@ class SchemaEvolutionTest {
         }
         assertTrue(AvroTrust.trustedClasses().containsAll(List.of(NodeScrape.class, PodMetrics.class,
                 ContainerSample.class, ScrapeSource.class, EntityKind.class)), AvroTrust.trustedClasses().toString());
-        assertEquals(15, AvroTrust.trustedClasses().size(), AvroTrust.trustedClasses().toString());
+        assertEquals(16, AvroTrust.trustedClasses().size(), AvroTrust.trustedClasses().toString());
     }
 
     private static Schema testSchema(String resource) {

@@ -1,14 +1,17 @@
 package dev.metricsstream.aggregator.scrape;
 
+import dev.metricsstream.aggregator.rate.NetworkRate;
 import dev.metricsstream.aggregator.rate.Usage;
 import dev.metricsstream.aggregator.state.NodeState;
 import dev.metricsstream.aggregator.state.PodState;
+import dev.metricsstream.aggregator.state.SummaryState;
 import dev.metricsstream.avro.ContainerMetrics;
 import dev.metricsstream.avro.ContainerUsage;
 import dev.metricsstream.avro.NodeInfo;
 import dev.metricsstream.avro.NodeUsage;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.avro.PodUsage;
+import dev.metricsstream.avro.SummaryUsage;
 import dev.metricsstream.avro.UsageSample;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,7 +22,8 @@ import java.util.TreeMap;
 /**
  * The node-batched view of one node after a scrape: the node's live usage (what node-metrics holds for it) and every
  * pod of it that is live on pod-metrics, with exactly the values of its latest PodMetrics record, sorted by
- * namespace then name.
+ * namespace then name. Each pod and the node carry their {@code /stats/summary} values ({@link SummaryUsage}) when
+ * the newest scrape had any.
  */
 public final class NodeUsages {
 
@@ -46,7 +50,8 @@ public final class NodeUsages {
                         container.getMemoryWorkingSetBytes()));
             }
             pods.add(new PodUsage(pod.getNamespace(), pod.getName(), pod.getLabels(), pod.getTimestampMillis(),
-                    pod.getWindowNanos(), containers));
+                    pod.getWindowNanos(), containers,
+                    summary(state.summary().get(pod.getNamespace() + "/" + pod.getName()))));
         }
         Usage node = state.nodeEmitted() ? state.nodeUsage() : null;
         Map<String, String> labels = info == null ? Map.of() : new TreeMap<>(info.getLabels());
@@ -61,6 +66,26 @@ public final class NodeUsages {
                 .setAllocatableCpuMillicores(info == null ? null : info.getAllocatableCpuMillicores())
                 .setAllocatableMemoryBytes(info == null ? null : info.getAllocatableMemoryBytes())
                 .setPods(pods)
+                .setNodeSummary(summary(state.summary().get(nodeName)))
+                .build();
+    }
+
+    /** The values the newest scrape gave, or null when it gave none: absent, never zero. */
+    static SummaryUsage summary(SummaryState state) {
+        if (state == null) {
+            return null;
+        }
+        NetworkRate rate = state.networkRate().orElse(null);
+        if (rate == null && state.memoryRssBytes() == null && state.ephemeralStorageUsedBytes() == null) {
+            return null;
+        }
+        return SummaryUsage.newBuilder()
+                .setNetworkTimestampMillis(rate == null ? null : rate.timestampMillis())
+                .setNetworkWindowNanos(rate == null ? null : rate.windowNanos())
+                .setNetworkReceiveBytesPerSecond(rate == null ? null : rate.receiveBytesPerSecond())
+                .setNetworkTransmitBytesPerSecond(rate == null ? null : rate.transmitBytesPerSecond())
+                .setMemoryRssBytes(state.memoryRssBytes())
+                .setEphemeralStorageUsedBytes(state.ephemeralStorageUsedBytes())
                 .build();
     }
 }

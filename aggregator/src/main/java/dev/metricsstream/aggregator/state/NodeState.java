@@ -21,16 +21,28 @@ import java.util.TreeMap;
  *                              window's end + grace); {@link #NO_WATERMARK} before the first sample
  * @param series                samples still in an open window, per entity (the node name, or a pod key); mutable,
  *                              shared with the state that follows this one
+ * @param summary               {@code /stats/summary} values and network counter points per entity (the node name,
+ *                              or a pod key); empty when the node is not scraped from {@code /stats/summary}
  */
 public record NodeState(long newestSampleMillis, long lastSeenMillis, StoredPoints node,
                         long nodeEmittedTimestampMillis, Map<String, PodState> pods, Usage nodeUsage,
-                        long windowWatermarkMillis, Map<String, SampleSeries> series) {
+                        long windowWatermarkMillis, Map<String, SampleSeries> series,
+                        Map<String, SummaryState> summary) {
 
     public static final long NO_WATERMARK = Long.MIN_VALUE;
 
     public NodeState {
         pods = java.util.Collections.unmodifiableMap(new TreeMap<>(pods));
         series = series == null ? new HashMap<>() : series;
+        summary = summary == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(summary));
+    }
+
+    /** A state without {@code /stats/summary} values. */
+    public NodeState(long newestSampleMillis, long lastSeenMillis, StoredPoints node,
+                     long nodeEmittedTimestampMillis, Map<String, PodState> pods, Usage nodeUsage,
+                     long windowWatermarkMillis, Map<String, SampleSeries> series) {
+        this(newestSampleMillis, lastSeenMillis, node, nodeEmittedTimestampMillis, pods, nodeUsage,
+                windowWatermarkMillis, series, null);
     }
 
     /** A state without windows (tests and the rate path only). */
@@ -51,7 +63,7 @@ public record NodeState(long newestSampleMillis, long lastSeenMillis, StoredPoin
 
     public NodeState withWindowWatermark(long watermarkMillis) {
         return new NodeState(newestSampleMillis, lastSeenMillis, node, nodeEmittedTimestampMillis, pods, nodeUsage,
-                watermarkMillis, series);
+                watermarkMillis, series, summary);
     }
 
     /**

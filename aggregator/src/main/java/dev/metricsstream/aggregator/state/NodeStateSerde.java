@@ -66,6 +66,7 @@ public final class NodeStateSerde implements Serde<NodeState>, Serializer<NodeSt
             out.writeString(entry.getKey());
             writeSeries(out, entry.getValue());
         }
+        SummaryStateCodec.write(out, state.summary(), base);
         return out.toByteArray();
     }
 
@@ -109,10 +110,12 @@ public final class NodeStateSerde implements Serde<NodeState>, Serializer<NodeSt
             String entity = in.readString();
             series.put(entity, readSeries(in));
         }
+        Map<String, SummaryState> summary = SummaryStateCodec.read(in, base);
         if (!in.atEnd()) {
             throw new SerializationException("corrupt node state: trailing bytes");
         }
-        return new NodeState(base, lastSeenMillis, node, nodeEmitted, pods, nodeUsage, windowWatermark, series);
+        return new NodeState(base, lastSeenMillis, node, nodeEmitted, pods, nodeUsage, windowWatermark, series,
+                summary);
     }
 
     private static void writePoints(CompactOutput out, StoredPoints points, long base) {

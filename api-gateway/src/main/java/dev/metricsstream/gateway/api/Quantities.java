@@ -38,6 +38,21 @@ public final class Quantities {
         return FORMATTER.format(new Quantity(BigDecimal.valueOf(bytes), format));
     }
 
+    /**
+     * Any other value (a rate in bytes per second) as a DecimalSI quantity rounded to milli-units, with the largest
+     * exact suffix: {@code 125000 -> "125k"}, {@code 1234.5678 -> "1234568m"}, {@code 0 -> "0"}.
+     */
+    public static String decimal(double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("not a finite quantity: " + value);
+        }
+        long milli = Math.round(value * 1000);
+        if (milli == 0) {
+            return "0";
+        }
+        return FORMATTER.format(new Quantity(BigDecimal.valueOf(milli, 3), Quantity.Format.DECIMAL_SI));
+    }
+
     /** Cores as a double (for Prometheus), from whole nanocores. */
     public static double cores(long nanocores) {
         return nanocores / 1e9;

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.metricsstream.avro.ContainerMetrics;
 import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
+import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
+import dev.metricsstream.avro.SummaryUsage;
 import dev.metricsstream.gateway.api.ApiStatus;
 import dev.metricsstream.gateway.api.DiscoveryJson;
 import dev.metricsstream.gateway.api.MetricsJson;
@@ -33,13 +35,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code custom.metrics.k8s.io} (v1beta2 preferred, v1beta1) and {@code external.metrics.k8s.io/v1beta1} from the
- * gateway's store: the latest closed window of each size per pod and node ({@link WindowMetric}), and for external
- * metrics also the latest CPU/memory sample of pods. Bodies are written field for field as the Go types of
+ * gateway's store: the latest closed window of each size per pod and node ({@link WindowMetric}), the latest
+ * {@code /stats/summary} values of pods and nodes ({@link SummaryMetric}: network rates, RSS, ephemeral storage),
+ * and for external metrics also the latest CPU/memory sample of pods. Bodies are written field for field as the Go types of
  * k8s.io/metrics {@code pkg/apis/custom_metrics} and {@code pkg/apis/external_metrics} serialize (JSON only; a
  * client asking for protobuf first, as the HPA does, falls back to JSON).
  *
  * <p>A value that is not available (no closed window of that size yet, or the newest one older than its size plus
- * the staleness bound) is absent: a 404 Status for one object, left out of a list. Never zero.
+ * the staleness bound; a summary value the newest scrape did not carry, e.g. because the collector does not read
+ * {@code /stats/summary}) is absent: a 404 Status for one object, left out of a list. Never zero. Discovery lists
+ * every metric the gateway can serve, whatever the collectors' source.
  *
  * <pre>
  * custom:   /apis/custom.metrics.k8s.io/{v}/namespaces/{ns}/pods/{name|*}/{metric}?labelSelector=…
@@ -60,14 +65,19 @@ public final class CustomMetricsApi {
     /** How an external metric folds the values of the selected pods. */
     enum Aggregation { SUM, AVG, MAX }
 
-    /** An external metric: an aggregation of a window metric, or (window null) of the pods' latest sample. */
-    record ExternalMetric(String name, WindowMetric window, WindowMetric.Resource latest, Aggregation aggregation) {
+    /**
+     * An external metric: an aggregation of a window metric, of the pods' latest sample ({@code latest}), or of their
+     * latest {@code /stats/summary} value ({@code summary}); exactly one of the three is set.
+     */
+    record ExternalMetric(String name, WindowMetric window, WindowMetric.Resource latest, SummaryMetric summary,
+            Aggregation aggregation) {
     }
 
     private final MetricsStoreReader store;
     private final Clock clock;
     private final Freshness freshness;
     private final Map<String, WindowMetric> windowMetrics = new LinkedHashMap<>();
+    private final Map<String, SummaryMetric> summaryMetrics = new LinkedHashMap<>();
     private final Map<String, ExternalMetric> externalMetrics = new LinkedHashMap<>();
     private final Counter rejected;
 
@@ -83,13 +93,22 @@ public final class CustomMetricsApi {
             String suffix = "_" + aggregation.name().toLowerCase(java.util.Locale.ROOT);
             for (WindowMetric.Resource resource : WindowMetric.Resource.values()) {
                 String name = resource.prefix + suffix;
-                externalMetrics.put(name, new ExternalMetric(name, null, resource, aggregation));
+                externalMetrics.put(name, new ExternalMetric(name, null, resource, null, aggregation));
             }
+        }
+        for (SummaryMetric metric : SummaryMetric.values()) {
+            summaryMetrics.put(metric.metricName(), metric);
         }
         for (WindowMetric metric : windowMetrics.values()) {
             for (Aggregation aggregation : Aggregation.values()) {
                 String name = metric.name() + "_" + aggregation.name().toLowerCase(java.util.Locale.ROOT);
-                externalMetrics.put(name, new ExternalMetric(name, metric, null, aggregation));
+                externalMetrics.put(name, new ExternalMetric(name, metric, null, null, aggregation));
+            }
+        }
+        for (SummaryMetric metric : summaryMetrics.values()) {
+            for (Aggregation aggregation : Aggregation.values()) {
+                String name = metric.metricName() + "_" + aggregation.name().toLowerCase(java.util.Locale.ROOT);
+                externalMetrics.put(name, new ExternalMetric(name, null, null, metric, aggregation));
             }
         }
         rejected = Counter.builder().name("metrics_stream_gateway_custom_metrics_rejected_total")
@@ -119,12 +138,19 @@ public final class CustomMetricsApi {
 
     // ---- custom.metrics.k8s.io
 
-    /** One value for one described object. */
-    private record Item(String kind, String namespace, String name, long timestampMillis, long value) {
+    /** One value for one described object, its quantity already written. */
+    private record Item(String kind, String namespace, String name, long timestampMillis, long windowSeconds,
+            String value) {
     }
 
-    /** What a custom request names, checked before any byte is written; null when a Status was sent. */
-    private record CustomRequest(String version, WindowMetric metric, LabelSelector labels) {
+    /**
+     * What a custom request names, checked before any byte is written; null when a Status was sent. Exactly one of
+     * {@code metric} (a window statistic) and {@code summary} (a latest /stats/summary value) is set.
+     */
+    private record CustomRequest(String version, WindowMetric metric, SummaryMetric summary, LabelSelector labels) {
+        String metricName() {
+            return metric != null ? metric.name() : summary.metricName();
+        }
     }
 
     private CustomRequest customRequest(Context ctx, String resource) {
@@ -133,7 +159,8 @@ public final class CustomMetricsApi {
             return null;
         }
         WindowMetric metric = windowMetrics.get(ctx.pathParam("metric"));
-        if (metric == null) {
+        SummaryMetric summary = summaryMetrics.get(ctx.pathParam("metric"));
+        if (metric == null && summary == null) {
             reject(ctx, "unknown_metric", new ApiStatus(404, "NotFound", "the server could not find the metric "
                     + ctx.pathParam("metric") + " for " + resource, new ApiStatus.Details(null, CUSTOM_GROUP,
                     resource)));
@@ -153,12 +180,16 @@ public final class CustomMetricsApi {
                     + "HPA metric's selector empty)"));
             return null;
         }
-        return new CustomRequest(version, metric, labels);
+        return new CustomRequest(version, metric, summary, labels);
     }
 
     private void pods(Context ctx) throws IOException {
         CustomRequest request = customRequest(ctx, "pods");
         if (request == null) {
+            return;
+        }
+        if (request.summary() != null) {
+            summaryPods(ctx, request);
             return;
         }
         String namespace = ctx.pathParam("namespace");
@@ -167,7 +198,7 @@ public final class CustomMetricsApi {
         if (!"*".equals(name)) {
             Optional<MetricsWindow> window = latest(EntityKind.POD, namespace + "/" + name, request.metric(), now);
             if (window.isEmpty()) {
-                notFoundFor(ctx, request.metric(), "pods", namespace + "/" + name);
+                notFoundFor(ctx, request.metricName(), "pods", namespace + "/" + name);
                 return;
             }
             writeCustom(ctx, request, List.of(item("Pod", namespace, name, request.metric(), window.get())));
@@ -188,12 +219,16 @@ public final class CustomMetricsApi {
         if (request == null) {
             return;
         }
+        if (request.summary() != null) {
+            summaryNodes(ctx, request);
+            return;
+        }
         String name = ctx.pathParam("name");
         long now = clock.nowMillis();
         if (!"*".equals(name)) {
             Optional<MetricsWindow> window = latest(EntityKind.NODE, name, request.metric(), now);
             if (window.isEmpty()) {
-                notFoundFor(ctx, request.metric(), "nodes", name);
+                notFoundFor(ctx, request.metricName(), "nodes", name);
                 return;
             }
             writeCustom(ctx, request, List.of(item("Node", null, name, request.metric(), window.get())));
@@ -215,11 +250,15 @@ public final class CustomMetricsApi {
         if (request == null) {
             return;
         }
+        if (request.summary() != null) {
+            summaryNamespace(ctx, request);
+            return;
+        }
         String namespace = ctx.pathParam("namespace");
         List<MetricsWindow> windows = newestPodWindows(namespace, LabelSelector.everything(), request.metric(),
                 clock.nowMillis());
         if (windows.isEmpty()) {
-            notFoundFor(ctx, request.metric(), "namespaces", namespace);
+            notFoundFor(ctx, request.metricName(), "namespaces", namespace);
             return;
         }
         long sum = 0;
@@ -227,16 +266,134 @@ public final class CustomMetricsApi {
             sum += request.metric().value(window);
         }
         writeCustom(ctx, request, List.of(new Item("Namespace", null, namespace,
-                windows.get(0).getWindowEndMillis(), sum)));
+                windows.get(0).getWindowEndMillis(), request.metric().windowSeconds(),
+                request.metric().resource().quantity(sum))));
     }
 
     private static Item item(String kind, String namespace, String name, WindowMetric metric, MetricsWindow window) {
-        return new Item(kind, namespace, name, window.getWindowEndMillis(), metric.value(window));
+        return new Item(kind, namespace, name, window.getWindowEndMillis(), metric.windowSeconds(),
+                metric.resource().quantity(metric.value(window)));
+    }
+
+    // ---- custom metrics from /stats/summary (latest values on node-usage)
+
+    /**
+     * A summary value with the time it is of: a network rate's counter time and window, else the time and window
+     * of the entity's usage sample (the scrape the gauge came from).
+     */
+    private record SummaryValue(double value, long timestampMillis, long windowNanos) {
+    }
+
+    /** The value if the summary carries it and it is fresh; null otherwise (absent, never zero). */
+    private SummaryValue summaryValue(SummaryMetric metric, SummaryUsage summary, long usageTimestampMillis,
+            long usageWindowNanos, long now) {
+        Double value = metric.value(summary);
+        if (value == null) {
+            return null;
+        }
+        long timestamp = metric.isRate() ? summary.getNetworkTimestampMillis() : usageTimestampMillis;
+        long window = metric.isRate() ? summary.getNetworkWindowNanos() : usageWindowNanos;
+        return freshness.isFresh(timestamp, now) ? new SummaryValue(value, timestamp, window) : null;
+    }
+
+    private static Item item(String kind, String namespace, String name, SummaryMetric metric, SummaryValue value) {
+        return new Item(kind, namespace, name, value.timestampMillis(), Math.round(value.windowNanos() / 1e9),
+                metric.quantity(value.value()));
+    }
+
+    private void summaryPods(Context ctx, CustomRequest request) throws IOException {
+        SummaryMetric metric = request.summary();
+        String namespace = ctx.pathParam("namespace");
+        String name = ctx.pathParam("name");
+        long now = clock.nowMillis();
+        if (!"*".equals(name)) {
+            Optional<PodMetrics> pod = store.pod(namespace, name);
+            SummaryValue value = pod.isEmpty() ? null : summaryValue(metric,
+                    store.podSummary(namespace, name).orElse(null), pod.get().getTimestampMillis(),
+                    pod.get().getWindowNanos(), now);
+            if (value == null) {
+                notFoundFor(ctx, metric.metricName(), "pods", namespace + "/" + name);
+                return;
+            }
+            writeCustom(ctx, request, List.of(item("Pod", namespace, name, metric, value)));
+            return;
+        }
+        List<Item> items = new ArrayList<>();
+        store.forEachPodSummaryInNamespace(namespace, (pod, summary) -> {
+            SummaryValue value = summaryValue(metric, summary, pod.getTimestampMillis(), pod.getWindowNanos(), now);
+            if (value != null && request.labels().matches(pod.getLabels())) {
+                items.add(item("Pod", namespace, pod.getName(), metric, value));
+            }
+        });
+        writeCustom(ctx, request, items);
+    }
+
+    private void summaryNodes(Context ctx, CustomRequest request) throws IOException {
+        SummaryMetric metric = request.summary();
+        String name = ctx.pathParam("name");
+        long now = clock.nowMillis();
+        if (!"*".equals(name)) {
+            Optional<NodeMetrics> node = store.node(name);
+            SummaryValue value = node.isEmpty() ? null : summaryValue(metric, store.nodeSummary(name).orElse(null),
+                    node.get().getTimestampMillis(), node.get().getWindowNanos(), now);
+            if (value == null) {
+                notFoundFor(ctx, metric.metricName(), "nodes", name);
+                return;
+            }
+            writeCustom(ctx, request, List.of(item("Node", null, name, metric, value)));
+            return;
+        }
+        List<Item> items = new ArrayList<>();
+        store.forEachNode(node -> {
+            SummaryValue value = summaryValue(metric, store.nodeSummary(node.getNodeName()).orElse(null),
+                    node.getTimestampMillis(), node.getWindowNanos(), now);
+            if (value != null && request.labels().matches(node.getLabels())) {
+                items.add(item("Node", null, node.getNodeName(), metric, value));
+            }
+        });
+        writeCustom(ctx, request, items);
+    }
+
+    /** The sum over the namespace's pods that have the value; timestamp and window of the newest of them. */
+    private void summaryNamespace(Context ctx, CustomRequest request) throws IOException {
+        String namespace = ctx.pathParam("namespace");
+        List<SummaryValue> values = podSummaryValues(namespace, LabelSelector.everything(), request.summary(),
+                clock.nowMillis());
+        if (values.isEmpty()) {
+            notFoundFor(ctx, request.metricName(), "namespaces", namespace);
+            return;
+        }
+        SummaryValue newest = newest(values);
+        double sum = values.stream().mapToDouble(SummaryValue::value).sum();
+        writeCustom(ctx, request, List.of(item("Namespace", null, namespace, request.summary(),
+                new SummaryValue(sum, newest.timestampMillis(), newest.windowNanos()))));
+    }
+
+    private List<SummaryValue> podSummaryValues(String namespace, LabelSelector labels, SummaryMetric metric,
+            long now) {
+        List<SummaryValue> values = new ArrayList<>();
+        store.forEachPodSummaryInNamespace(namespace, (pod, summary) -> {
+            SummaryValue value = summaryValue(metric, summary, pod.getTimestampMillis(), pod.getWindowNanos(), now);
+            if (value != null && labels.matches(pod.getLabels())) {
+                values.add(value);
+            }
+        });
+        return values;
+    }
+
+    private static SummaryValue newest(List<SummaryValue> values) {
+        SummaryValue newest = values.get(0);
+        for (SummaryValue value : values) {
+            if (value.timestampMillis() > newest.timestampMillis()) {
+                newest = value;
+            }
+        }
+        return newest;
     }
 
     private void writeCustom(Context ctx, CustomRequest request, List<Item> items) throws IOException {
         boolean v1beta1 = request.version().equals("v1beta1");
-        WindowMetric metric = request.metric();
+        String metricName = request.metricName();
         json(ctx, json -> {
             json.writeStartObject();
             json.writeStringField("kind", "MetricValueList");
@@ -255,16 +412,16 @@ public final class CustomMetricsApi {
                 json.writeStringField("apiVersion", "v1"); // core group: Go's GroupVersion{"", "v1"}.String()
                 json.writeEndObject();
                 if (v1beta1) {
-                    json.writeStringField("metricName", metric.name());
+                    json.writeStringField("metricName", metricName);
                 } else {
                     json.writeObjectFieldStart("metric");
-                    json.writeStringField("name", metric.name());
+                    json.writeStringField("name", metricName);
                     json.writeNullField("selector");
                     json.writeEndObject();
                 }
                 json.writeStringField("timestamp", MetricsJson.rfc3339(item.timestampMillis()));
-                json.writeNumberField(v1beta1 ? "window" : "windowSeconds", metric.windowSeconds());
-                json.writeStringField("value", metric.resource().quantity(item.value()));
+                json.writeNumberField(v1beta1 ? "window" : "windowSeconds", item.windowSeconds());
+                json.writeStringField("value", item.value());
                 if (v1beta1) {
                     json.writeNullField("selector");
                 }
@@ -275,9 +432,9 @@ public final class CustomMetricsApi {
         });
     }
 
-    private void notFoundFor(Context ctx, WindowMetric metric, String resource, String name) {
+    private void notFoundFor(Context ctx, String metricName, String resource, String name) {
         StatusResponses.send(ctx, new ApiStatus(404, "NotFound", "the server could not find the metric "
-                + metric.name() + " for " + resource + " " + name, new ApiStatus.Details(name, CUSTOM_GROUP,
+                + metricName + " for " + resource + " " + name, new ApiStatus.Details(name, CUSTOM_GROUP,
                 resource)));
     }
 
@@ -301,6 +458,10 @@ public final class CustomMetricsApi {
         }
         String namespace = ctx.pathParam("namespace");
         long now = clock.nowMillis();
+        if (metric.summary() != null) {
+            externalSummary(ctx, metric, namespace, labels, now);
+            return;
+        }
         List<Long> values = new ArrayList<>();
         long timestamp = 0;
         long windowSeconds;
@@ -328,7 +489,35 @@ public final class CustomMetricsApi {
             windowSeconds = Math.round(newest[1] / 1e9);
         }
         Optional<Long> value = aggregate(values, metric.aggregation());
-        long ts = timestamp;
+        writeExternal(ctx, metric, timestamp, windowSeconds, value.map(resource::quantity));
+    }
+
+    /** The selected pods' latest /stats/summary value, aggregated; no pod with a value = an empty list. */
+    private void externalSummary(Context ctx, ExternalMetric metric, String namespace, LabelSelector labels,
+            long now) throws IOException {
+        List<SummaryValue> values = podSummaryValues(namespace, labels, metric.summary(), now);
+        if (values.isEmpty()) {
+            writeExternal(ctx, metric, 0, 0, Optional.empty());
+            return;
+        }
+        double sum = 0;
+        double max = Double.NEGATIVE_INFINITY;
+        for (SummaryValue value : values) {
+            sum += value.value();
+            max = Math.max(max, value.value());
+        }
+        double aggregated = switch (metric.aggregation()) {
+            case SUM -> sum;
+            case AVG -> sum / values.size();
+            case MAX -> max;
+        };
+        SummaryValue newest = newest(values);
+        writeExternal(ctx, metric, newest.timestampMillis(), Math.round(newest.windowNanos() / 1e9),
+                Optional.of(metric.summary().quantity(aggregated)));
+    }
+
+    private void writeExternal(Context ctx, ExternalMetric metric, long ts, long windowSeconds,
+            Optional<String> value) throws IOException {
         json(ctx, json -> {
             json.writeStartObject();
             json.writeStringField("kind", "ExternalMetricValueList");
@@ -343,7 +532,7 @@ public final class CustomMetricsApi {
                 json.writeEndObject();
                 json.writeStringField("timestamp", MetricsJson.rfc3339(ts));
                 json.writeNumberField("window", windowSeconds);
-                json.writeStringField("value", resource.quantity(value.get()));
+                json.writeStringField("value", value.get());
                 json.writeEndObject();
             }
             json.writeEndArray();
@@ -445,6 +634,11 @@ public final class CustomMetricsApi {
             writeResource(json, "pods/" + metric.name(), true, "MetricValueList");
             writeResource(json, "nodes/" + metric.name(), false, "MetricValueList");
             writeResource(json, "namespaces/" + metric.name(), false, "MetricValueList");
+        }
+        for (SummaryMetric metric : summaryMetrics.values()) {
+            writeResource(json, "pods/" + metric.metricName(), true, "MetricValueList");
+            writeResource(json, "nodes/" + metric.metricName(), false, "MetricValueList");
+            writeResource(json, "namespaces/" + metric.metricName(), false, "MetricValueList");
         }
         json.writeEndArray();
         json.writeEndObject();

@@ -5,6 +5,7 @@ import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.NodeUsage;
 import dev.metricsstream.avro.PodMetrics;
+import dev.metricsstream.avro.SummaryUsage;
 import dev.metricsstream.common.health.HealthCheck;
 import dev.metricsstream.schemas.AvroSerde;
 import dev.metricsstream.schemas.RecordDecodingException;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -225,6 +227,21 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
     @Override
     public void forEachPodInNamespace(String namespace, Consumer<PodMetrics> action) {
         view.forEachPod(namespace, pod -> action.accept(pod.metrics()));
+    }
+
+    @Override
+    public Optional<SummaryUsage> podSummary(String namespace, String name) {
+        return view.pod(namespace, name).map(NodeUsageView.StoredPod::summary);
+    }
+
+    @Override
+    public Optional<SummaryUsage> nodeSummary(String name) {
+        return view.nodeSummary(name);
+    }
+
+    @Override
+    public void forEachPodSummaryInNamespace(String namespace, BiConsumer<PodMetrics, SummaryUsage> action) {
+        view.forEachPod(namespace, pod -> action.accept(pod.metrics(), pod.summary()));
     }
 
     @Override

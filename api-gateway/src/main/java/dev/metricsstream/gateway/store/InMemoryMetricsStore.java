@@ -4,6 +4,7 @@ import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
+import dev.metricsstream.avro.SummaryUsage;
 import dev.metricsstream.gateway.api.ListItemJson;
 import dev.metricsstream.gateway.api.MetricsJson;
 import java.util.Optional;
@@ -20,6 +21,31 @@ public final class InMemoryMetricsStore implements MetricsStoreReader {
     private final ConcurrentSkipListMap<String, PodMetrics> pods = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListMap<String, ListItemJson> podItems = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListMap<String, MetricsWindow> windows = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<String, SummaryUsage> podSummaries = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<String, SummaryUsage> nodeSummaries = new ConcurrentSkipListMap<>();
+
+    /** The pod's {@code /stats/summary} values; served only while the pod is. */
+    public InMemoryMetricsStore putPodSummary(String namespace, String name, SummaryUsage summary) {
+        podSummaries.put(StoreKeys.pod(namespace, name), summary);
+        return this;
+    }
+
+    /** The node's {@code /stats/summary} values; served only while the node is. */
+    public InMemoryMetricsStore putNodeSummary(String name, SummaryUsage summary) {
+        nodeSummaries.put(name, summary);
+        return this;
+    }
+
+    @Override
+    public Optional<SummaryUsage> podSummary(String namespace, String name) {
+        String key = StoreKeys.pod(namespace, name);
+        return pods.containsKey(key) ? Optional.ofNullable(podSummaries.get(key)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<SummaryUsage> nodeSummary(String name) {
+        return nodes.containsKey(name) ? Optional.ofNullable(nodeSummaries.get(name)) : Optional.empty();
+    }
 
     public InMemoryMetricsStore putNode(NodeMetrics node) {
         nodes.put(node.getNodeName(), node);

@@ -4,8 +4,10 @@ import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
+import dev.metricsstream.avro.SummaryUsage;
 import dev.metricsstream.gateway.api.ListItemJson;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +41,28 @@ public interface MetricsStoreReader {
     @FunctionalInterface
     interface PodItemAction {
         void accept(PodMetrics pod, ListItemJson json);
+    }
+
+    /**
+     * A served pod's {@code /stats/summary} values (network rates, RSS, ephemeral storage) as of its node's newest
+     * scrape; empty when the pod is not served or the scrape had none (the collector does not read the summary).
+     */
+    default Optional<SummaryUsage> podSummary(String namespace, String name) {
+        return Optional.empty();
+    }
+
+    /** A served node's own {@code /stats/summary} values; empty as for {@link #podSummary}. */
+    default Optional<SummaryUsage> nodeSummary(String name) {
+        return Optional.empty();
+    }
+
+    /**
+     * The pods of one namespace in name order, each with its {@code /stats/summary} values (null when it has
+     * none). This default looks each pod up; a store that keeps them together answers in one pass.
+     */
+    default void forEachPodSummaryInNamespace(String namespace, BiConsumer<PodMetrics, SummaryUsage> action) {
+        forEachPodInNamespace(namespace, pod -> action.accept(pod,
+                podSummary(namespace, pod.getName()).orElse(null)));
     }
 
     /** The newest closed window per entity and window size. */

@@ -6,6 +6,7 @@ import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.NodeUsage;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.avro.PodUsage;
+import dev.metricsstream.avro.SummaryUsage;
 import dev.metricsstream.avro.UsageSample;
 import dev.metricsstream.gateway.api.ListItemJson;
 import dev.metricsstream.gateway.api.MetricsJson;
@@ -44,12 +45,18 @@ public final class NodeUsageView {
 
     private volatile long scrapeResolutionMillis;
 
-    /** One pod as served: its record and its pre-rendered list item. */
-    public record StoredPod(PodMetrics metrics, ListItemJson json) {
+    /**
+     * One pod as served: its record, its pre-rendered list item and its {@code /stats/summary} values (null when its
+     * node's newest scrape had none).
+     */
+    public record StoredPod(PodMetrics metrics, ListItemJson json, SummaryUsage summary) {
     }
 
-    /** One node's latest record, decoded: the node's own usage (null while it has no rate) and its pods. */
-    public record NodeEntry(String name, NodeMetrics metrics, List<StoredPod> pods) {
+    /**
+     * One node's latest record, decoded: the node's own usage (null while it has no rate), its pods and its own
+     * {@code /stats/summary} values (null when none).
+     */
+    public record NodeEntry(String name, NodeMetrics metrics, List<StoredPod> pods, SummaryUsage summary) {
     }
 
     /** Decodes a NodeUsage into what the view stores; pure, done outside the lock. */
@@ -71,9 +78,9 @@ public final class NodeUsageView {
             PodMetrics metrics = new PodMetrics(pod.getNamespace(), pod.getName(), nodeName,
                     Map.copyOf(pod.getLabels()), pod.getTimestampMillis(), pod.getWindowNanos(),
                     List.copyOf(containers));
-            pods.add(new StoredPod(metrics, MetricsJson.podListItem(metrics)));
+            pods.add(new StoredPod(metrics, MetricsJson.podListItem(metrics), pod.getSummary()));
         }
-        return new NodeEntry(nodeName, node, List.copyOf(pods));
+        return new NodeEntry(nodeName, node, List.copyOf(pods), usage.getNodeSummary());
     }
 
     /** Applies a node's newest record (decoded with {@link #decode}), replacing its previous one. */
@@ -190,6 +197,17 @@ public final class NodeUsageView {
         try {
             NodeEntry entry = nodes.get(name);
             return entry == null ? Optional.empty() : Optional.ofNullable(entry.metrics());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The node's {@code /stats/summary} values, while it is served (has a usage sample). */
+    public Optional<SummaryUsage> nodeSummary(String name) {
+        lock.readLock().lock();
+        try {
+            NodeEntry entry = nodes.get(name);
+            return entry == null || entry.metrics() == null ? Optional.empty() : Optional.ofNullable(entry.summary());
         } finally {
             lock.readLock().unlock();
         }

@@ -297,8 +297,9 @@ class CustomMetricsApiTest {
                     gateway.get("/apis/custom.metrics.k8s.io/" + version).body(), V1APIResourceList.class);
             assertEquals("custom.metrics.k8s.io/" + version, resources.getGroupVersion());
             List<String> names = resources.getResources().stream().map(V1APIResource::getName).toList();
-            // 2 resources × 3 statistics × 3 sizes (1m, 5m, 1h), each for pods, nodes and namespaces
-            assertEquals(54, names.size(), names.toString());
+            // 2 resources × 3 statistics × 3 sizes (1m, 5m, 1h), and the 4 summary metrics, each for pods, nodes and
+            // namespaces
+            assertEquals(54 + 12, names.size(), names.toString());
             for (String metric : List.of("cpu_usage_avg_5m", "cpu_usage_max_1h", "cpu_usage_p95_5m",
                     "memory_working_set_avg_1m", "memory_working_set_max_1h", "memory_working_set_p95_5m")) {
                 assertTrue(names.containsAll(List.of("pods/" + metric, "nodes/" + metric, "namespaces/" + metric)),
@@ -312,7 +313,7 @@ class CustomMetricsApiTest {
         }
         V1APIResourceList external = clientJson.deserialize(gateway.get(EXTERNAL).body(), V1APIResourceList.class);
         List<String> names = external.getResources().stream().map(V1APIResource::getName).toList();
-        assertEquals(6 + 18 * 3, names.size(), names.toString());
+        assertEquals(6 + 18 * 3 + 4 * 3, names.size(), names.toString());
         assertTrue(names.containsAll(List.of("cpu_usage_sum", "memory_working_set_sum", "cpu_usage_avg_5m_sum",
                 "memory_working_set_p95_1h_max")), names.toString());
         assertNull(json(gateway.get("/apis/custom.metrics.k8s.io/v1"), 404).get("items"));

@@ -97,6 +97,7 @@ public final class CollectorFootprintMain {
             env.put("OPS_PORT", Integer.toString(opsPort));
             env.put("LOG_FORMAT", "text");
             env.put("MALLOC_ARENA_MAX", flags.getOrDefault("malloc-arena-max", "2"));
+            Map<String, Object> kubeletBytes = kubeletResponseBytes(sim, node, source);
             JavaProcess collector = JavaProcess.start(javaHome, CollectorMeasurement.collectorClasspath(flags),
                     "collector", "dev.metricsstream.collector.CollectorMain", jvmOptions, env, dir.resolve("collector.log"), null);
             processes.add(collector);
@@ -122,6 +123,7 @@ public final class CollectorFootprintMain {
                 result.put("pods", pods);
                 result.put("resolutionSeconds", resolution.toSeconds());
                 result.put("firstScrapePublishedMillis", firstPublishMillis);
+                result.put("kubeletResponseBytes", kubeletBytes);
                 result.putAll(measured);
                 double durationSum = sum(endMetrics, "collector_scrape_duration_seconds_sum", null);
                 double durationCount = sum(endMetrics, "collector_scrape_duration_seconds_count", null);
@@ -133,17 +135,44 @@ public final class CollectorFootprintMain {
                         .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + result.get("scenario") + ".json");
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
                 System.out.printf(Locale.ROOT, "%nfirst scrape %d ms | RSS avg %.1f MiB, peak %.1f MiB | CPU %.2f ms"
-                        + " per scrape (%.2f millicores) | %s scrapes | threads %s | NMT %s%nresult: %s%n",
+                        + " per scrape (%.2f millicores) | %s scrapes | threads %s | NMT %s | kubelet bytes %s |"
+                        + " record bytes %s%nresult: %s%n",
                         firstPublishMillis, (Double) measured.get("rssAverageMiB"),
                         (Double) measured.get("rssPeakSinceLaunchMiB"), measured.get("cpuMillisPerScrape"),
                         (Double) measured.get("cpuCoresAverage") * 1000, measured.get("scrapesPublished"),
-                        measured.get("threads"), measured.get("nativeMemoryCommittedKiB"), out);
+                        measured.get("threads"), measured.get("nativeMemoryCommittedKiB"), kubeletBytes,
+                        measured.get("recordBytesPerScrape"), out);
             }
         } finally {
             for (int i = processes.size() - 1; i >= 0; i--) {
                 processes.get(i).close();
             }
         }
+    }
+
+    /**
+     * The size of one answer of each kubelet endpoint for this node (the simulator writes them in the real kubelet's
+     * shape), and what one scrape with {@code source} reads: both endpoints for {@code both}.
+     */
+    static Map<String, Object> kubeletResponseBytes(KubeletSimulator sim, SimNode node, String source)
+            throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().sslContext(sim.clientSslContext()).build();
+        Map<String, Object> bytes = new LinkedHashMap<>();
+        long perScrape = 0;
+        for (String path : List.of("/metrics/resource", "/stats/summary")) {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(node.uri(path))
+                    .header("Authorization", "Bearer footprint").build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(path + " answered " + response.statusCode());
+            }
+            bytes.put(path, response.body().length);
+            boolean read = source.equals("both") || path.substring(1).replace('/', '-').equals(source);
+            if (read) {
+                perScrape += response.body().length;
+            }
+        }
+        bytes.put("perScrape", perScrape);
+        return bytes;
     }
 
     private static String fetch(HttpClient http, String url) {

@@ -40,6 +40,7 @@ final class CollectorMeasurement implements AutoCloseable {
     private final Path javaHome;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private long records;
+    private long recordValueBytes;
 
     CollectorMeasurement(JavaProcess collector, Path javaHome, String bootstrap, String topic) {
         this.collector = collector;
@@ -62,6 +63,7 @@ final class CollectorMeasurement implements AutoCloseable {
                 long firstTimestamp = Long.MAX_VALUE;
                 for (ConsumerRecord<byte[], byte[]> record : polled) {
                     firstTimestamp = Math.min(firstTimestamp, record.timestamp());
+                    recordValueBytes += record.serializedValueSize();
                 }
                 // the producer stamps the record when the scrape is sent (CreateTime)
                 long launchWallMillis = System.currentTimeMillis()
@@ -76,8 +78,12 @@ final class CollectorMeasurement implements AutoCloseable {
     long records() {
         int polled;
         do { // drain what has arrived, not just one poll's worth
-            polled = consumer.poll(Duration.ofMillis(100)).count();
+            ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
+            polled = batch.count();
             records += polled;
+            for (ConsumerRecord<byte[], byte[]> record : batch) {
+                recordValueBytes += record.serializedValueSize();
+            }
         } while (polled > 0);
         return records;
     }
@@ -85,6 +91,7 @@ final class CollectorMeasurement implements AutoCloseable {
     /** Samples /proc every second for {@code duration}, printing a progress line every 15 s. */
     Map<String, Object> measure(Duration duration) {
         long recordsAtStart = records();
+        long bytesAtStart = recordValueBytes;
         ProcStats start = collector.sample();
         long end = System.nanoTime() + duration.toNanos();
         double rssSum = 0;
@@ -114,6 +121,7 @@ final class CollectorMeasurement implements AutoCloseable {
         out.put("cpuSecondsMeasured", cpuSeconds);
         out.put("cpuCoresAverage", cpuSeconds / measured);
         out.put("cpuMillisPerScrape", scrapes > 0 ? cpuSeconds * 1000 / scrapes : null);
+        out.put("recordBytesPerScrape", scrapes > 0 ? (double) (recordValueBytes - bytesAtStart) / scrapes : null);
         out.put("cpuSecondsIncludingStartup", stop.cpuNanos() / 1e9);
         out.put("rssAverageBytes", rssSamples == 0 ? null : rssSum / rssSamples);
         out.put("rssMaxSampledBytes", rssMax);

@@ -47,20 +47,10 @@ public final class ScrapeMerger {
     }
 
     private static void mergePod(PodSample pod, PodSample other) {
-        if (pod.getUid() == null) {
-            pod.setUid(other.getUid());
-        }
-        if (pod.getPhase() == null) {
-            pod.setPhase(other.getPhase());
-        }
-        if (pod.getLabels().isEmpty()) {
+        boolean noLabels = pod.getLabels().isEmpty();
+        fillNulls(pod, other); // uid, phase, network counters and time, start time, ephemeral storage
+        if (noLabels) {
             pod.setLabels(other.getLabels());
-        }
-        if (pod.getNetworkRxBytes() == null) {
-            pod.setNetworkRxBytes(other.getNetworkRxBytes());
-        }
-        if (pod.getNetworkTxBytes() == null) {
-            pod.setNetworkTxBytes(other.getNetworkTxBytes());
         }
         Map<String, ContainerSample> containers = new LinkedHashMap<>();
         for (ContainerSample container : pod.getContainers()) {
@@ -79,7 +69,10 @@ public final class ScrapeMerger {
         pod.setContainers(list);
     }
 
-    /** Every null field of {@code target} takes the value of the same field in {@code source} (flat records). */
+    /**
+     * Every null field of {@code target} takes the value of the same field in {@code source} (the scalar fields; a
+     * pod's labels and containers are never null and are merged by the caller).
+     */
     private static void fillNulls(SpecificRecordBase target, SpecificRecordBase source) {
         for (Schema.Field field : target.getSchema().getFields()) {
             if (target.get(field.pos()) == null) {

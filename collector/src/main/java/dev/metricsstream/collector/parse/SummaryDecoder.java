@@ -24,8 +24,9 @@ import java.time.format.DateTimeParseException;
  * <p>Mapping: {@code cpu.usageCoreNanoSeconds} is the cumulative CPU in nanoseconds, {@code cpu.time} its timestamp;
  * {@code memory.workingSetBytes} (plus {@code rssBytes}, {@code usageBytes}, {@code availableBytes}) with
  * {@code memory.time}; {@code startTime}; node and pod {@code network.rxBytes/txBytes} (summed over
- * {@code interfaces} when the default interface is not reported, as on Windows); node {@code fs} and container
- * {@code rootfs} used/capacity; {@code swap.swapUsageBytes}; the pod's {@code podRef.uid}. A value without a time
+ * {@code interfaces} when the default interface is not reported, as on Windows) with {@code network.time}; the
+ * pod's {@code startTime} and {@code ephemeral-storage.usedBytes}; node {@code fs} and container {@code rootfs}
+ * used/capacity; {@code swap.swapUsageBytes}; the pod's {@code podRef.uid}. A value without a time
  * gets the request time. Containers with zero usage (completed init containers) are kept as they are.
  */
 public final class SummaryDecoder {
@@ -133,6 +134,9 @@ public final class SummaryDecoder {
             JsonNode network = json.path("network");
             node.setNetworkRxBytes(network(network, "rxBytes"));
             node.setNetworkTxBytes(network(network, "txBytes"));
+            if (node.getNetworkRxBytes() != null || node.getNetworkTxBytes() != null) {
+                node.setNetworkTimestampMillis(time(network.path("time"), true));
+            }
             JsonNode fs = json.path("fs");
             node.setFsUsedBytes(nonNegative(fs, "usedBytes"));
             node.setFsCapacityBytes(nonNegative(fs, "capacityBytes"));
@@ -155,6 +159,11 @@ public final class SummaryDecoder {
             JsonNode network = json.path("network");
             pod.setNetworkRxBytes(network(network, "rxBytes"));
             pod.setNetworkTxBytes(network(network, "txBytes"));
+            if (pod.getNetworkRxBytes() != null || pod.getNetworkTxBytes() != null) {
+                pod.setNetworkTimestampMillis(time(network.path("time"), true));
+            }
+            pod.setStartTimeMillis(time(json.path("startTime"), false));
+            pod.setEphemeralStorageUsedBytes(nonNegative(json.path("ephemeral-storage"), "usedBytes"));
             JsonNode containers = json.path("containers");
             if (containers.isArray()) {
                 for (JsonNode container : containers) {

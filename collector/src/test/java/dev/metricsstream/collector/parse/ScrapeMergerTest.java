@@ -22,7 +22,9 @@ class ScrapeMergerTest {
         String json = """
                 {"node":{"nodeName":"node1","cpu":{"time":"2023-11-14T22:13:19Z","usageCoreNanoSeconds":9},
                   "memory":{"time":"2023-11-14T22:13:19Z","workingSetBytes":100,"rssBytes":50}},
-                 "pods":[{"podRef":{"name":"p","namespace":"n","uid":"u-1"},"network":{"rxBytes":7,"txBytes":8},
+                 "pods":[{"podRef":{"name":"p","namespace":"n","uid":"u-1"},"startTime":"2023-11-14T22:00:00Z",
+                   "network":{"time":"2023-11-14T22:13:18Z","rxBytes":7,"txBytes":8},
+                   "ephemeral-storage":{"usedBytes":4096},
                    "containers":[{"name":"c","cpu":{"usageCoreNanoSeconds":1},"memory":{"workingSetBytes":3}},
                                  {"name":"d","memory":{"workingSetBytes":4}}]},
                   {"podRef":{"name":"q","namespace":"n","uid":"u-2"},"containers":[]}]}
@@ -40,6 +42,9 @@ class ScrapeMergerTest {
         PodSample p = merged.getPods().get(0);
         assertEquals("u-1", p.getUid());
         assertEquals(7L, p.getNetworkRxBytes());
+        assertEquals(1_700_000_000_000L - 2_000L, p.getNetworkTimestampMillis());
+        assertEquals(1_699_999_200_000L, p.getStartTimeMillis());
+        assertEquals(4096L, p.getEphemeralStorageUsedBytes());
         ContainerSample c = p.getContainers().get(0);
         assertEquals(2_000_000_000L, c.getCumulativeCpuNanos());
         assertEquals(3L, c.getMemoryWorkingSetBytes());

@@ -101,6 +101,39 @@ class SummaryDecoderTest {
     }
 
     @Test
+    void network_sample_times_pod_start_and_pod_ephemeral_storage_are_read_for_the_summary_metrics()
+            throws IOException {
+        NodeScrape scrape = decode("stats-summary_k8s-1.35.0_containerd-2.2.1_kind.json", "datagen-1-35").scrape();
+
+        assertEquals(millis("2026-06-26T10:14:35Z"), scrape.getNode().getNetworkTimestampMillis());
+        PodSample coredns = pod(scrape, "kube-system", "coredns-7d764666f9-qdcxt");
+        assertEquals(49_637L, coredns.getNetworkRxBytes());
+        assertEquals(21_189L, coredns.getNetworkTxBytes());
+        assertEquals(millis("2026-06-26T10:14:28Z"), coredns.getNetworkTimestampMillis());
+        assertEquals(millis("2026-06-26T10:12:40Z"), coredns.getStartTimeMillis());
+        assertEquals(57_344L, coredns.getEphemeralStorageUsedBytes());
+    }
+
+    @Test
+    void a_pod_without_network_or_ephemeral_storage_leaves_them_absent_not_zero() throws IOException {
+        String summary = """
+                {"node": {"nodeName": "n1", "cpu": {"time": "2026-06-26T10:14:35Z", "usageCoreNanoSeconds": 5},
+                          "memory": {"time": "2026-06-26T10:14:35Z", "workingSetBytes": 7}},
+                 "pods": [{"podRef": {"name": "p", "namespace": "ns", "uid": "u"},
+                           "containers": [{"name": "c", "cpu": {"usageCoreNanoSeconds": 3},
+                                           "memory": {"workingSetBytes": 4}}]}]}
+                """;
+        NodeScrape scrape = new SummaryDecoder().decode(new java.io.ByteArrayInputStream(
+                summary.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "n1", REQUEST_TIME).scrape();
+
+        PodSample pod = pod(scrape, "ns", "p");
+        assertEquals(null, pod.getNetworkRxBytes());
+        assertEquals(null, pod.getNetworkTimestampMillis());
+        assertEquals(null, pod.getEphemeralStorageUsedBytes());
+        assertEquals(null, scrape.getNode().getNetworkTimestampMillis());
+    }
+
+    @Test
     void a_node_name_other_than_the_target_is_counted() throws IOException {
         DecodeResult result = decode("stats-summary_k8s-1.28.3_containerd-1.7.24_kind.json", "someone-else");
         assertEquals(1L, result.problems().byReason().get("node_name_mismatch"));

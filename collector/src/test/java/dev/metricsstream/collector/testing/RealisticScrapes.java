@@ -31,7 +31,7 @@ public final class RealisticScrapes {
         scrape.setSource(ScrapeSource.METRICS_RESOURCE_AND_STATS_SUMMARY);
         NodeSample node = new NodeSample(timeMillis - 86_400_000L, 5_716_152_579_000L + random.nextInt(1_000_000),
                 timeMillis - 1_200, 2_642_427_904L, timeMillis - 1_200, 1_900_000_000L, 3_100_000_000L,
-                13_000_000_000L, 772_921_510L, 13_888_023L, 86_016_000_000L, 977_896_124_416L, 0L);
+                13_000_000_000L, 772_921_510L, 13_888_023L, 86_016_000_000L, 977_896_124_416L, 0L, timeMillis - 1_500);
         scrape.setNode(node);
         List<PodSample> list = new ArrayList<>();
         for (int i = 0; i < pods; i++) {
@@ -58,7 +58,8 @@ public final class RealisticScrapes {
                         977_896_124_416L, 0L));
             }
             list.add(new PodSample(namespace, name, UUID.nameUUIDFromBytes(name.getBytes()).toString(), "Running",
-                    labels, containers, (long) (random.nextDouble() * 1e10), (long) (random.nextDouble() * 1e9)));
+                    labels, containers, (long) (random.nextDouble() * 1e10), (long) (random.nextDouble() * 1e9),
+                    timeMillis - 1_500, timeMillis - 86_400_000L, (long) random.nextInt(100_000_000)));
         }
         list.sort((a, b) -> (a.getNamespace() + "/" + a.getName()).compareTo(b.getNamespace() + "/" + b.getName()));
         scrape.setPods(list);

@@ -168,6 +168,27 @@ public final class KubeletSimulator implements AutoCloseable {
         return all;
     }
 
+    /**
+     * The true network throughput of every node and of every running pod, as its {@code /stats/summary} counters
+     * encode it (see {@link NetworkTruth}); nodes first, then their pods.
+     */
+    public List<NetworkTruth> networkTruth() {
+        List<NetworkTruth> all = new ArrayList<>();
+        for (SimNode node : nodes.values()) {
+            long nodeHash = Mix.of(seed, node.name());
+            all.add(new NetworkTruth(node.name(), null, null, NetworkTraffic.receiveBytesPerSecond(nodeHash),
+                    NetworkTraffic.transmitBytesPerSecond(nodeHash)));
+            for (SimPod pod : node.pods()) {
+                if (pod.phase() == PodPhase.RUNNING) {
+                    long hash = Mix.of(seed, pod.uid());
+                    all.add(new NetworkTruth(node.name(), pod.namespace(), pod.name(),
+                            NetworkTraffic.receiveBytesPerSecond(hash), NetworkTraffic.transmitBytesPerSecond(hash)));
+                }
+            }
+        }
+        return all;
+    }
+
     /** The clock every value is computed from. */
     public InstantSource clock() {
         return clock;

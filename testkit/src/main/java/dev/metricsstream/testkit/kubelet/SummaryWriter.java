@@ -34,8 +34,7 @@ final class SummaryWriter {
         n.set("memory", memory(node.sampleMillis(), node.memoryWorkingSetBytes(),
                 node.memoryCapacityBytes() - node.memoryWorkingSetBytes(), node.sampleMillis() - node.bootMillis()));
         n.set("io", io(node.sampleMillis(), node.cpuNanos()));
-        n.set("network", network(node.sampleMillis(), Mix.of(seed, node.name()), node.sampleMillis() - node.bootMillis(),
-                true));
+        n.set("network", network(node.sampleMillis(), Mix.of(seed, node.name()), node.bootMillis(), true));
         long usedFs = 40L * 1024 * 1024 * 1024 + Math.floorMod(Mix.of(seed, node.name() + "/fs"), 1L << 34);
         n.set("fs", fs(node.sampleMillis(), usedFs, 1_500_000));
         ObjectNode runtime = n.putObject("runtime");
@@ -79,8 +78,7 @@ final class SummaryWriter {
             p.set("memory", memory(pod.sampleMillis(), pod.memoryWorkingSetBytes(), available,
                     pod.sampleMillis() - pod.startMillis()));
             p.set("io", io(pod.sampleMillis(), pod.cpuNanos()));
-            p.set("network", network(pod.sampleMillis(), Mix.of(seed, pod.uid()), pod.sampleMillis() - pod.startMillis(),
-                    false));
+            p.set("network", network(pod.sampleMillis(), Mix.of(seed, pod.uid()), pod.startMillis(), false));
         }
         ArrayNode volumes = p.putArray("volume");
         ObjectNode token = fs(sampled ? pod.sampleMillis() : pod.startMillis(), 12_288, 9);
@@ -193,10 +191,10 @@ final class SummaryWriter {
         return o;
     }
 
-    private static ObjectNode network(long sampleMillis, long hash, long ageMillis, boolean node) {
-        long seconds = Math.max(0, ageMillis) / 1000;
-        long rx = seconds * (2_000 + Math.floorMod(hash, 60_000));
-        long tx = seconds * (500 + Math.floorMod(hash >>> 20, 20_000));
+    /** Counters from {@link NetworkTraffic}: exact constant rates over the reported whole-second times. */
+    private static ObjectNode network(long sampleMillis, long hash, long startMillis, boolean node) {
+        long rx = NetworkTraffic.bytes(NetworkTraffic.receiveBytesPerSecond(hash), startMillis, sampleMillis);
+        long tx = NetworkTraffic.bytes(NetworkTraffic.transmitBytesPerSecond(hash), startMillis, sampleMillis);
         ObjectNode o = GoJson.object();
         o.put("time", GoJson.time(sampleMillis));
         o.put("name", "eth0");

@@ -95,6 +95,50 @@ class KubeletSimulatorBehaviourTest {
     }
 
     @Test
+    void the_network_truth_is_exactly_the_rate_between_two_summaries_for_every_pod_and_the_node() throws Exception {
+        start(KubeletSimulator.builder().nodes(1).podsPerNode(20).seed(11));
+        SimNode node = sim.nodes().get(0);
+        JsonNode first = JSON.readTree(scraper.body(node, "/stats/summary"));
+        clock.advance(SCRAPE_INTERVAL.plusMillis(137));
+        JsonNode second = JSON.readTree(scraper.body(node, "/stats/summary"));
+        Map<String, JsonNode> before = new HashMap<>();
+        for (JsonNode pod : first.path("pods")) {
+            before.put(pod.at("/podRef/namespace").asText() + "/" + pod.at("/podRef/name").asText(),
+                    pod.path("network"));
+        }
+        int checked = 0;
+        for (NetworkTruth truth : sim.networkTruth()) {
+            JsonNode a;
+            JsonNode b;
+            if (truth.pod() == null) {
+                a = first.at("/node/network");
+                b = second.at("/node/network");
+            } else {
+                a = before.get(truth.namespace() + "/" + truth.pod());
+                b = null;
+                for (JsonNode pod : second.path("pods")) {
+                    if (pod.at("/podRef/name").asText().equals(truth.pod())
+                            && pod.at("/podRef/namespace").asText().equals(truth.namespace())) {
+                        b = pod.path("network");
+                    }
+                }
+            }
+            if (a == null || b == null || a.isMissingNode() || b.isMissingNode()) {
+                continue; // a pod without stats yet
+            }
+            double seconds = Duration.between(Instant.parse(a.path("time").asText()),
+                    Instant.parse(b.path("time").asText())).toMillis() / 1000.0;
+            assertTrue(seconds > 0, "the samples moved on");
+            assertEquals(truth.receiveBytesPerSecond(),
+                    (b.path("rxBytes").asLong() - a.path("rxBytes").asLong()) / seconds, 1e-9, truth.toString());
+            assertEquals(truth.transmitBytesPerSecond(),
+                    (b.path("txBytes").asLong() - a.path("txBytes").asLong()) / seconds, 1e-9, truth.toString());
+            checked++;
+        }
+        assertTrue(checked >= 19, "the node and (nearly) every pod were checked: " + checked);
+    }
+
+    @Test
     void a_rate_set_by_the_test_is_what_the_next_two_scrapes_show() {
         start(KubeletSimulator.builder().nodes(1).podsPerNode(4).seed(3).samplePeriod(Duration.ZERO));
         SimNode node = sim.nodes().get(0);
