@@ -27,7 +27,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * (label keys and values, container names repeat across pods), and of the windows only {@link OpenWindows} (the
  * samples are in {@link WindowSampleStore}). Earlier formats are still read, so an upgrade restores its state:
  * format 2 (window samples inside the state) comes back with them as {@link OpenWindows#legacySamples()}, which the
- * processor moves into the window sample store when it loads the state; format 1 (fixed-width longs, rate points
+ * processor moves into the window sample store when it loads the state (until then such a state is written back in
+ * format 2, unchanged); format 1 (fixed-width longs, rate points
  * only) as before.
  */
 public final class NodeStateSerde implements Serde<NodeState>, Serializer<NodeState>, Deserializer<NodeState> {
@@ -45,7 +46,8 @@ public final class NodeStateSerde implements Serde<NodeState>, Serializer<NodeSt
             return null;
         }
         CompactOutput out = new CompactOutput(64 + state.pods().size() * 96);
-        out.writeByte(FORMAT_VERSION);
+        Map<String, SampleSeries> legacy = state.windows().legacySamples();
+        out.writeByte(legacy == null ? FORMAT_VERSION : WINDOW_SAMPLES_FORMAT_VERSION);
         long base = state.newestSampleMillis();
         out.writeSignedVarLong(base);
         out.writeSignedVarLong(state.lastSeenMillis() - base);
@@ -65,7 +67,16 @@ public final class NodeStateSerde implements Serde<NodeState>, Serializer<NodeSt
             }
             writePodMetrics(out, podState.lastEmitted(), base);
         }
-        writeOpenWindows(out, state.windows(), base);
+        if (legacy == null) {
+            writeOpenWindows(out, state.windows(), base);
+        } else {
+            // a state read from format 2 whose samples were not moved yet is written back as it was read
+            out.writeVarLong(legacy.size());
+            for (Map.Entry<String, SampleSeries> entry : new java.util.TreeMap<>(legacy).entrySet()) {
+                out.writeString(entry.getKey());
+                writeSeries(out, entry.getValue());
+            }
+        }
         return out.toByteArray();
     }
 
@@ -123,10 +134,6 @@ public final class NodeStateSerde implements Serde<NodeState>, Serializer<NodeSt
 
     /** Per window size: the size and the first open sample time (absent: none); then the newest chunk time. */
     private static void writeOpenWindows(CompactOutput out, OpenWindows windows, long base) {
-        if (windows.legacySamples() != null) {
-            throw new IllegalStateException("window samples of the earlier format must be moved to the sample log"
-                    + " before the state is written");
-        }
         out.writeVarLong(windows.sizeCount());
         for (int i = 0; i < windows.sizeCount(); i++) {
             out.writeVarLong(windows.sizeMillis(i));
@@ -257,7 +264,25 @@ public final class NodeStateSerde implements Serde<NodeState>, Serializer<NodeSt
                 .build();
     }
 
-    /** Format 2 window samples: time as a delta to the previous one, CPU as is, memory as a signed delta, label set index. */
+    /** Format 2 window samples: time as a delta to the previous one, CPU, memory as a signed delta, label set. */
+    private static void writeSeries(CompactOutput out, SampleSeries series) {
+        out.writeVarLong(series.labelSets().size());
+        for (Map<String, String> labels : series.labelSets()) {
+            out.writeStringMap(new java.util.TreeMap<>(labels));
+        }
+        out.writeVarLong(series.size());
+        long previousTime = 0;
+        long previousMemory = 0;
+        for (int i = 0; i < series.size(); i++) {
+            out.writeSignedVarLong(series.timestampMillis(i) - previousTime);
+            out.writeVarLong(series.cpuNanocores(i));
+            out.writeSignedVarLong(series.memoryBytes(i) - previousMemory);
+            out.writeVarLong(series.labelIndex(i));
+            previousTime = series.timestampMillis(i);
+            previousMemory = series.memoryBytes(i);
+        }
+    }
+
     private static SampleSeries readSeries(CompactInput in) {
         int labelSetCount = in.readCount();
         List<Map<String, String>> labelSets = new ArrayList<>(labelSetCount);
