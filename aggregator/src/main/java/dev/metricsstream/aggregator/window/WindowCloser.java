@@ -118,24 +118,6 @@ public final class WindowCloser {
         return oldest;
     }
 
-    /** The earliest end of a window that is still open in these series, or Long.MAX_VALUE when none is. */
-    public long nextWindowEnd(Map<String, SampleSeries> series, long watermarkMillis) {
-        long now = closedThrough(watermarkMillis);
-        long next = Long.MAX_VALUE;
-        for (SampleSeries samples : series.values()) {
-            for (long size : sizesMillis) {
-                for (int i = 0; i < samples.size(); i++) {
-                    long end = start(samples.timestampMillis(i), size) + size;
-                    if (end > now) {
-                        next = Math.min(next, end);
-                        break;
-                    }
-                }
-            }
-        }
-        return next;
-    }
-
     public long graceMillis() {
         return graceMillis;
     }
