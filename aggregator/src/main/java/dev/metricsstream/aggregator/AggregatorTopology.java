@@ -26,16 +26,22 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * kubelet-scrapes ─▶ scrape processor ─┬─▶ node-usage   (compacted; the node and all its pods, per scrape)
  *   state: node-state (per node: rate  ├─▶ node-metrics (compacted; PUBLISH_NODE_METRICS)
- *   points, live values, window        ├─▶ pod-metrics  (compacted; PUBLISH_POD_METRICS)
- *   samples)                           ├─▶ node-metrics-windows (closed 1m/5m/1h windows)
- *   + wall-clock staleness punctuator  └─▶ pod-metrics-windows
+ *   points, live values, open windows) ├─▶ pod-metrics  (compacted; PUBLISH_POD_METRICS)
+ *   node-window-samples (per node and  ├─▶ node-metrics-windows (closed 1m/5m/1h windows)
+ *   scrape: the published samples)     └─▶ pod-metrics-windows
+ *   + wall-clock staleness punctuator
  * </pre>
- * No repartition topics and no windowed stores: windows are computed from the node's own state.
+ * No repartition topics and no windowed stores: windows are computed from the node's own samples.
  */
 public final class AggregatorTopology {
 
     /** The per-node state store (changelogged): last points of the node and of each of its containers. */
     public static final String NODE_STATE_STORE = "node-state";
+    /**
+     * The window samples (changelogged): one chunk per node and scrape, key {@code node, 0x00, chunk time}, read back
+     * by range scan when a window closes.
+     */
+    public static final String WINDOW_SAMPLES_STORE = "node-window-samples";
 
     private AggregatorTopology() {
     }
@@ -63,13 +69,15 @@ public final class AggregatorTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NODE_STATE_STORE),
                 Serdes.String(), new NodeStateSerde()).withCachingDisabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_SAMPLES_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
 
         Topic<String, ?> scrapes = topics.kubeletScrapes();
         KStream<String, Emission> emissions = builder
                 .stream(scrapes.name(), Consumed.with(scrapes.keySerde(), topics.kubeletScrapes().valueSerde())
                         .withName("kubelet-scrapes"))
-                .process(() -> new ScrapeProcessor(NODE_STATE_STORE, config, metrics), Named.as("scrape"),
-                        NODE_STATE_STORE);
+                .process(() -> new ScrapeProcessor(NODE_STATE_STORE, WINDOW_SAMPLES_STORE, config, metrics),
+                        Named.as("scrape"), NODE_STATE_STORE, WINDOW_SAMPLES_STORE);
 
         Map<String, KStream<String, Emission>> branches = emissions.split(Named.as("emission-"))
                 .branch((key, e) -> e instanceof Emission.NodeUsageUpdate || e instanceof Emission.NodeUsageTombstone,

@@ -5,8 +5,10 @@ import dev.metricsstream.aggregator.scrape.NodeUsages;
 import dev.metricsstream.aggregator.scrape.ScrapeStep;
 import dev.metricsstream.aggregator.state.NodeState;
 import dev.metricsstream.aggregator.state.PodState;
-import dev.metricsstream.aggregator.window.SampleSeries;
+import dev.metricsstream.aggregator.state.WindowSampleStore;
+import dev.metricsstream.aggregator.window.OpenWindows;
 import dev.metricsstream.aggregator.window.WindowCloser;
+import dev.metricsstream.aggregator.window.WindowSample;
 import dev.metricsstream.avro.ContainerMetrics;
 import dev.metricsstream.avro.NodeScrape;
 import dev.metricsstream.avro.PodMetrics;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,9 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies each node scrape to the node's stored state ({@link ScrapeStep}), adds what it published to the node's
- * window samples, closes the windows the node's sample time has moved past and forwards all of it plus the
- * node-batched {@code node-usage} record: one store read and one write per scrape.
+ * Applies each node scrape to the node's stored state ({@link ScrapeStep}), appends what it published to the node's
+ * window samples (one new chunk in the window sample store), closes the windows the node's sample time has moved
+ * past and forwards all of it plus the node-batched {@code node-usage} record: per scrape one node-state read and
+ * write and one chunk write; the chunks are read back (one range scan) only when a window boundary is crossed.
  *
  * <p>A wall-clock punctuator tombstones nodes (and their pods) that have been silent for longer than the staleness
  * bound and closes the windows of silent nodes. It works from an in-memory book of node → last seen (rebuilt from
@@ -43,6 +47,7 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
     }
 
     private final String storeName;
+    private final String samplesStoreName;
     private final ScrapeResolution resolutions;
     private Duration stalenessBound;
     private final Duration checkInterval;
@@ -53,9 +58,11 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
     private final Map<String, Book> book = new HashMap<>();
     private ProcessorContext<String, Emission> context;
     private KeyValueStore<String, NodeState> store;
+    private WindowSampleStore samples;
 
-    ScrapeProcessor(String storeName, AggregatorConfig config, AggregatorMetrics metrics) {
+    ScrapeProcessor(String storeName, String samplesStoreName, AggregatorConfig config, AggregatorMetrics metrics) {
         this.storeName = storeName;
+        this.samplesStoreName = samplesStoreName;
         this.resolutions = new ScrapeResolution(config);
         this.stalenessBound = resolutions.stalenessBound();
         this.checkInterval = config.stalenessCheckInterval();
@@ -69,17 +76,37 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
     public void init(ProcessorContext<String, Emission> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        KeyValueStore<Bytes, byte[]> samplesStore = context.getStateStore(samplesStoreName);
+        this.samples = new WindowSampleStore(samplesStore);
+        List<KeyValue<String, NodeState>> states = new ArrayList<>();
         try (KeyValueIterator<String, NodeState> all = store.all()) {
             while (all.hasNext()) {
-                KeyValue<String, NodeState> entry = all.next();
-                book.put(entry.key, book(entry.value));
+                states.add(all.next());
             }
+        }
+        for (KeyValue<String, NodeState> entry : states) {
+            book.put(entry.key, book(fitted(entry.key, entry.value)));
         }
         context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::sweep);
     }
 
+    /**
+     * The state with its {@link OpenWindows} kept for the configured window sizes: a state of the earlier format has
+     * its window samples moved into the sample store, one kept for other sizes is recomputed from its chunks; either
+     * is written back at once.
+     */
+    private NodeState fitted(String node, NodeState state) {
+        if (state == null || windows.fits(state.windows())) {
+            return state;
+        }
+        NodeState fitted = state.withWindows(state.windowWatermarkMillis(),
+                windows.rebuild(node, state.windows(), samples, state.windowWatermarkMillis()));
+        store.put(node, fitted);
+        return fitted;
+    }
+
     private Book book(NodeState state) {
-        long nextEnd = windows.nextWindowEnd(state.series(), state.windowWatermarkMillis());
+        long nextEnd = windows.nextWindowEnd(state.windows());
         long check = nextEnd == Long.MAX_VALUE ? Long.MAX_VALUE
                 : nextEnd + windows.graceMillis() + stalenessBound.toMillis();
         return new Book(state.lastSeenMillis(), state.live(), check);
@@ -101,7 +128,7 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
         long nowMillis = context.currentSystemTimeMs();
         Duration resolution = resolutions.of(scrape);
         stalenessBound = resolutions.stalenessBound();
-        ScrapeStep.Result result = ScrapeStep.apply(store.get(node), scrape, nowMillis, resolution);
+        ScrapeStep.Result result = ScrapeStep.apply(fitted(node, store.get(node)), scrape, nowMillis, resolution);
         if (result.ignoredAsReplay()) {
             metrics.scrape("replay");
             return;
@@ -109,23 +136,30 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
         metrics.scrape("applied");
         NodeState next = result.next();
         long previousWatermark = next.windowWatermarkMillis();
+        OpenWindows open = windows.fits(next.windows()) ? next.windows() : windows.none();
+        List<WindowSample> chunk = new ArrayList<>();
         for (Emission emission : result.emissions()) {
             if (emission instanceof Emission.PodTombstone) {
                 metrics.tombstone("pod", "missing");
             } else if (emission instanceof Emission.NodeTombstone) {
                 metrics.tombstone("node", "missing");
             }
-            addSample(next.series(), emission, previousWatermark);
+            addSample(chunk, emission, previousWatermark);
             if (published(emission)) {
                 forward(emission);
             }
         }
+        if (!chunk.isEmpty()) {
+            long chunkMillis = WindowCloser.chunkMillis(open, chunk);
+            samples.append(node, chunkMillis, chunk);
+            open = windows.added(open, chunk, chunkMillis, previousWatermark);
+        }
         long watermark = Math.max(previousWatermark, next.newestSampleMillis());
-        List<Emission> closed = windows.advance(node, next.series(), previousWatermark, watermark);
-        next = next.withWindowWatermark(watermark);
+        WindowCloser.Advanced advanced = windows.advance(node, open, samples, previousWatermark, watermark);
+        next = next.withWindows(watermark, advanced.open());
         store.put(node, next);
         book.put(node, book(next));
-        closed.forEach(this::forward);
+        advanced.closed().forEach(this::forward);
         long usageTimestamp = next.newestSampleMillis() == Long.MIN_VALUE ? nowMillis : next.newestSampleMillis();
         forward(new Emission.NodeUsageUpdate(node, NodeUsages.of(node, scrape.getNodeInfo(),
                 resolution.toMillis(), next), usageTimestamp));
@@ -146,8 +180,8 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
         return true;
     }
 
-    /** A published value joins its entity's window samples, unless every window it falls in has closed. */
-    private void addSample(Map<String, SampleSeries> series, Emission emission, long watermarkMillis) {
+    /** A published value joins the scrape's window samples, unless every window it falls in has closed. */
+    private void addSample(List<WindowSample> chunk, Emission emission, long watermarkMillis) {
         String entity;
         long timestamp;
         long cpu;
@@ -178,7 +212,7 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
             metrics.lateWindowSamples(late);
         }
         if (!windows.lateForAll(timestamp, watermarkMillis)) {
-            series.computeIfAbsent(entity, e -> new SampleSeries()).add(timestamp, cpu, memory, labels);
+            chunk.add(new WindowSample(entity, timestamp, cpu, memory, labels));
         }
     }
 
@@ -197,7 +231,7 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
             }
         }
         for (String node : due) {
-            NodeState state = store.get(node);
+            NodeState state = fitted(node, store.get(node));
             if (state == null) {
                 book.remove(node);
                 continue;
@@ -207,11 +241,13 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
                 state = state.windowsOnly();
             }
             long watermark = Math.max(state.windowWatermarkMillis(), deadline);
-            List<Emission> closed = windows.advance(node, state.series(), state.windowWatermarkMillis(), watermark);
-            state = state.withWindowWatermark(watermark);
-            closed.forEach(this::forward);
-            if (state.series().isEmpty()) {
+            WindowCloser.Advanced advanced = windows.advance(node, state.windows(), samples,
+                    state.windowWatermarkMillis(), watermark);
+            state = state.withWindows(watermark, advanced.open());
+            advanced.closed().forEach(this::forward);
+            if (state.windows().isEmpty()) {
                 store.delete(node);
+                samples.deleteAll(node);
                 book.remove(node);
             } else {
                 store.put(node, state);

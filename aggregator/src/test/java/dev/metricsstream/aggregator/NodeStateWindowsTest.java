@@ -10,6 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.metricsstream.aggregator.state.NodeState;
+import dev.metricsstream.aggregator.state.NodeStateSerde;
+import dev.metricsstream.aggregator.state.WindowSampleStore;
+import dev.metricsstream.aggregator.window.OpenWindows;
+import dev.metricsstream.aggregator.window.SampleSeries;
 import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
@@ -30,10 +35,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,6 +129,70 @@ class NodeStateWindowsTest {
 
     @Test
     void windows_equal_a_direct_computation_over_the_published_samples_including_late_ones() {
+        runAndCompare(round -> { });
+        assertEquals(0, count(driver.getKeyValueStore(AggregatorTopology.NODE_STATE_STORE)),
+                "silent nodes are deleted once their windows closed");
+        assertEquals(0, count(driver.getKeyValueStore(AggregatorTopology.WINDOW_SAMPLES_STORE)),
+                "and their window samples with them");
+    }
+
+    /**
+     * A node state written by the version that kept the window samples inside it (format 2) is read, its samples are
+     * moved into the window sample store when the processor loads it, and every window still comes out equal to the
+     * direct computation.
+     */
+    @Test
+    void a_state_that_holds_its_window_samples_itself_is_migrated_and_its_windows_stay_exact() {
+        runAndCompare(round -> {
+            if (round != 30) {
+                return;
+            }
+            KeyValueStore<String, NodeState> states = driver.getKeyValueStore(AggregatorTopology.NODE_STATE_STORE);
+            KeyValueStore<Bytes, byte[]> chunks = driver.getKeyValueStore(AggregatorTopology.WINDOW_SAMPLES_STORE);
+            WindowSampleStore log = new WindowSampleStore(chunks);
+            NodeState state = states.get("node-a");
+            Map<String, SampleSeries> samples = log.read("node-a", Long.MIN_VALUE);
+            assertTrue(samples.size() == 4 && samples.get("node-a").size() > 20, "samples of 30 rounds: " + samples);
+            log.deleteAll("node-a");
+            NodeState legacy = state.withWindows(state.windowWatermarkMillis(), OpenWindows.legacy(samples));
+            byte[] written = new NodeStateSerde().serialize("t", legacy);
+            assertEquals(2, written[0], "written as the earlier format did");
+            states.put("node-a", new NodeStateSerde().deserialize("t", written));
+        });
+        assertEquals(0, count(driver.getKeyValueStore(AggregatorTopology.WINDOW_SAMPLES_STORE)));
+    }
+
+    /** A node scraped for three hours keeps about an hour of chunks (one per scrape), not more. */
+    @Test
+    void a_node_keeps_at_most_about_an_hour_of_chunks_and_none_once_it_is_gone() {
+        Fleet fleet = new Fleet();
+        KeyValueStore<Bytes, byte[]> chunks = driver.getKeyValueStore(AggregatorTopology.WINDOW_SAMPLES_STORE);
+        long most = 0;
+        for (int round = 0; round < 720; round++) {
+            pipe(fleet.scrape("node-a", round));
+            driver.advanceWallClockTime(Duration.ofSeconds(15));
+            most = Math.max(most, count(chunks));
+        }
+        assertTrue(most >= 240 && most <= 245, "an hour of 15 s chunks and the grace: " + most);
+        assertTrue(nodeWindows.readKeyValuesToList().size() > 180, "windows closed meanwhile");
+        driver.advanceWallClockTime(Duration.ofHours(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(15));
+        assertEquals(0, count(chunks), "a node gone stale leaves no chunk behind");
+        assertEquals(0, count(driver.getKeyValueStore(AggregatorTopology.NODE_STATE_STORE)));
+    }
+
+    static long count(KeyValueStore<?, ?> store) {
+        long n = 0;
+        try (KeyValueIterator<?, ?> all = store.all()) {
+            while (all.hasNext()) {
+                all.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    void runAndCompare(java.util.function.IntConsumer atRound) {
         Fleet fleet = new Fleet();
         Map<Integer, List<NodeScrape>> byRound = new TreeMap<>();
         for (int round = 0; round < ROUNDS; round++) {
@@ -129,6 +201,7 @@ class NodeStateWindowsTest {
         }
         List<NodeScrape> heldB = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
+            atRound.accept(round);
             List<NodeScrape> now = byRound.get(round);
             pipe(now.get(0)); // node-a: on time
             // node-b: its collector buffers rounds 10..17 (a 2-minute broker outage), then delivers them at once

@@ -127,7 +127,7 @@ public final class ScrapeStep {
         long watermark = Math.max(previous == null ? NO_SAMPLE : previous.newestSampleMillis(), newestSample);
         NodeState next = new NodeState(watermark, nowMillis, nodePoints, nodeEmitted, pods, nodeUsage,
                 previous == null ? NodeState.NO_WATERMARK : previous.windowWatermarkMillis(),
-                previous == null ? null : previous.series(),
+                previous == null ? null : previous.windows(),
                 SummarySteps.apply(previous == null ? Map.of() : previous.summary(), scrape));
         return new Result(next, emissions, false, notPublished);
     }

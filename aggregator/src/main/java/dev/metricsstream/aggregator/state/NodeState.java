@@ -2,8 +2,7 @@ package dev.metricsstream.aggregator.state;
 
 import dev.metricsstream.aggregator.rate.StoredPoints;
 import dev.metricsstream.aggregator.rate.Usage;
-import dev.metricsstream.aggregator.window.SampleSeries;
-import java.util.HashMap;
+import dev.metricsstream.aggregator.window.OpenWindows;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -19,30 +18,29 @@ import java.util.TreeMap;
  * @param nodeUsage             the node usage last emitted (what node-metrics holds), null when none is live
  * @param windowWatermarkMillis newest sample time the windows have seen (a window closes when it passes the
  *                              window's end + grace); {@link #NO_WATERMARK} before the first sample
- * @param series                samples still in an open window, per entity (the node name, or a pod key); mutable,
- *                              shared with the state that follows this one
+ * @param windows               what is still open of the node's windows (their samples are in the window sample
+ *                              store, one chunk per scrape, not here)
  * @param summary               {@code /stats/summary} values and network counter points per entity (the node name,
  *                              or a pod key); empty when the node is not scraped from {@code /stats/summary}
  */
 public record NodeState(long newestSampleMillis, long lastSeenMillis, StoredPoints node,
                         long nodeEmittedTimestampMillis, Map<String, PodState> pods, Usage nodeUsage,
-                        long windowWatermarkMillis, Map<String, SampleSeries> series,
-                        Map<String, SummaryState> summary) {
+                        long windowWatermarkMillis, OpenWindows windows, Map<String, SummaryState> summary) {
 
     public static final long NO_WATERMARK = Long.MIN_VALUE;
 
     public NodeState {
         pods = java.util.Collections.unmodifiableMap(new TreeMap<>(pods));
-        series = series == null ? new HashMap<>() : series;
+        windows = windows == null ? OpenWindows.none() : windows;
         summary = summary == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(summary));
     }
 
     /** A state without {@code /stats/summary} values. */
     public NodeState(long newestSampleMillis, long lastSeenMillis, StoredPoints node,
                      long nodeEmittedTimestampMillis, Map<String, PodState> pods, Usage nodeUsage,
-                     long windowWatermarkMillis, Map<String, SampleSeries> series) {
+                     long windowWatermarkMillis, OpenWindows windows) {
         this(newestSampleMillis, lastSeenMillis, node, nodeEmittedTimestampMillis, pods, nodeUsage,
-                windowWatermarkMillis, series, null);
+                windowWatermarkMillis, windows, null);
     }
 
     /** A state without windows (tests and the rate path only). */
@@ -61,9 +59,9 @@ public record NodeState(long newestSampleMillis, long lastSeenMillis, StoredPoin
         return node != null || nodeEmitted() || !pods.isEmpty();
     }
 
-    public NodeState withWindowWatermark(long watermarkMillis) {
+    public NodeState withWindows(long watermarkMillis, OpenWindows open) {
         return new NodeState(newestSampleMillis, lastSeenMillis, node, nodeEmittedTimestampMillis, pods, nodeUsage,
-                watermarkMillis, series, summary);
+                watermarkMillis, open, summary);
     }
 
     /**
@@ -72,6 +70,6 @@ public record NodeState(long newestSampleMillis, long lastSeenMillis, StoredPoin
      */
     public NodeState windowsOnly() {
         return new NodeState(Long.MIN_VALUE, lastSeenMillis, null, PodState.NOT_EMITTED, Map.of(), null,
-                windowWatermarkMillis, series);
+                windowWatermarkMillis, windows);
     }
 }

@@ -3,6 +3,7 @@ package dev.metricsstream.aggregator.state;
 import dev.metricsstream.aggregator.rate.MetricsPoint;
 import dev.metricsstream.aggregator.rate.StoredPoints;
 import dev.metricsstream.aggregator.rate.Usage;
+import dev.metricsstream.aggregator.window.OpenWindows;
 import dev.metricsstream.aggregator.window.SampleSeries;
 import dev.metricsstream.avro.ContainerMetrics;
 import dev.metricsstream.avro.PodMetrics;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -22,15 +22,20 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * A compact, versioned binary form of {@link NodeState} for the state store and its changelog. Hand-rolled because
- * the state is internal (never read by another service) and is written once per scrape. Format 2: varints, times as
+ * the state is internal (never read by another service) and is written once per scrape. Format 3: varints, times as
  * deltas to the node's newest sample time, every string written once per state and then referred to by index
- * (label keys and values, container names repeat across pods), window samples as time/memory deltas. Format 1
- * (earlier releases: fixed-width longs, rate points only) is still read, so an upgrade restores its state.
+ * (label keys and values, container names repeat across pods), and of the windows only {@link OpenWindows} (the
+ * samples are in {@link WindowSampleStore}). Earlier formats are still read, so an upgrade restores its state:
+ * format 2 (window samples inside the state) comes back with them as {@link OpenWindows#legacySamples()}, which the
+ * processor moves into the window sample store when it loads the state (until then such a state is written back in
+ * format 2, unchanged); format 1 (fixed-width longs, rate points
+ * only) as before.
  */
 public final class NodeStateSerde implements Serde<NodeState>, Serializer<NodeState>, Deserializer<NodeState> {
 
     static final byte LEGACY_FORMAT_VERSION = 1;
-    static final byte FORMAT_VERSION = 2;
+    static final byte WINDOW_SAMPLES_FORMAT_VERSION = 2;
+    static final byte FORMAT_VERSION = 3;
     private static final byte ABSENT = 0;
     private static final byte PRESENT = 1;
     private static final byte PRESENT_WITH_PREVIOUS = 2;
@@ -41,7 +46,8 @@ public final class NodeStateSerde implements Serde<NodeState>, Serializer<NodeSt
             return null;
         }
         CompactOutput out = new CompactOutput(64 + state.pods().size() * 96);
-        out.writeByte(FORMAT_VERSION);
+        Map<String, SampleSeries> legacy = state.windows().legacySamples();
+        out.writeByte(legacy == null ? FORMAT_VERSION : WINDOW_SAMPLES_FORMAT_VERSION);
         long base = state.newestSampleMillis();
         out.writeSignedVarLong(base);
         out.writeSignedVarLong(state.lastSeenMillis() - base);
@@ -61,10 +67,15 @@ public final class NodeStateSerde implements Serde<NodeState>, Serializer<NodeSt
             }
             writePodMetrics(out, podState.lastEmitted(), base);
         }
-        out.writeVarLong(state.series().size());
-        for (Map.Entry<String, SampleSeries> entry : new TreeMap<>(state.series()).entrySet()) {
-            out.writeString(entry.getKey());
-            writeSeries(out, entry.getValue());
+        if (legacy == null) {
+            writeOpenWindows(out, state.windows(), base);
+        } else {
+            // a state read from format 2 whose samples were not moved yet is written back as it was read
+            out.writeVarLong(legacy.size());
+            for (Map.Entry<String, SampleSeries> entry : new java.util.TreeMap<>(legacy).entrySet()) {
+                out.writeString(entry.getKey());
+                writeSeries(out, entry.getValue());
+            }
         }
         SummaryStateCodec.write(out, state.summary(), base);
         return out.toByteArray();
@@ -81,7 +92,7 @@ public final class NodeStateSerde implements Serde<NodeState>, Serializer<NodeSt
         if (data[0] == LEGACY_FORMAT_VERSION) {
             return deserializeLegacy(data);
         }
-        if (data[0] != FORMAT_VERSION) {
+        if (data[0] != FORMAT_VERSION && data[0] != WINDOW_SAMPLES_FORMAT_VERSION) {
             throw new SerializationException("unknown node state format version " + data[0]);
         }
         CompactInput in = new CompactInput(data, 1);
@@ -104,18 +115,58 @@ public final class NodeStateSerde implements Serde<NodeState>, Serializer<NodeSt
             }
             pods.put(podKey, new PodState(emitted, containers, readPodMetrics(in, podKey, base)));
         }
-        int seriesCount = in.readCount();
-        Map<String, SampleSeries> series = new HashMap<>();
-        for (int i = 0; i < seriesCount; i++) {
-            String entity = in.readString();
-            series.put(entity, readSeries(in));
+        OpenWindows windows;
+        if (data[0] == WINDOW_SAMPLES_FORMAT_VERSION) {
+            int seriesCount = in.readCount();
+            Map<String, SampleSeries> series = new HashMap<>();
+            for (int i = 0; i < seriesCount; i++) {
+                String entity = in.readString();
+                series.put(entity, readSeries(in));
+            }
+            windows = OpenWindows.legacy(series);
+        } else {
+            windows = readOpenWindows(in, base);
         }
         Map<String, SummaryState> summary = SummaryStateCodec.read(in, base);
         if (!in.atEnd()) {
             throw new SerializationException("corrupt node state: trailing bytes");
         }
-        return new NodeState(base, lastSeenMillis, node, nodeEmitted, pods, nodeUsage, windowWatermark, series,
+        return new NodeState(base, lastSeenMillis, node, nodeEmitted, pods, nodeUsage, windowWatermark, windows,
                 summary);
+    }
+
+    /** Per window size: the size and the first open sample time (absent: none); then the newest chunk time. */
+    private static void writeOpenWindows(CompactOutput out, OpenWindows windows, long base) {
+        out.writeVarLong(windows.sizeCount());
+        for (int i = 0; i < windows.sizeCount(); i++) {
+            out.writeVarLong(windows.sizeMillis(i));
+            writeOptionalTime(out, windows.firstOpenMillis(i), OpenWindows.NONE, base);
+        }
+        writeOptionalTime(out, windows.lastChunkMillis(), OpenWindows.NO_CHUNK, base);
+    }
+
+    private static OpenWindows readOpenWindows(CompactInput in, long base) {
+        int count = in.readCount();
+        long[] sizes = new long[count];
+        long[] first = new long[count];
+        for (int i = 0; i < count; i++) {
+            sizes[i] = in.readVarLong();
+            first[i] = readOptionalTime(in, OpenWindows.NONE, base);
+        }
+        return new OpenWindows(sizes, first, readOptionalTime(in, OpenWindows.NO_CHUNK, base));
+    }
+
+    private static void writeOptionalTime(CompactOutput out, long millis, long absent, long base) {
+        if (millis == absent) {
+            out.writeByte(ABSENT);
+        } else {
+            out.writeByte(PRESENT);
+            out.writeSignedVarLong(millis - base);
+        }
+    }
+
+    private static long readOptionalTime(CompactInput in, long absent, long base) {
+        return in.readByte() == ABSENT ? absent : base + in.readSignedVarLong();
     }
 
     private static void writePoints(CompactOutput out, StoredPoints points, long base) {
@@ -216,11 +267,11 @@ public final class NodeStateSerde implements Serde<NodeState>, Serializer<NodeSt
                 .build();
     }
 
-    /** Samples: time as a delta to the previous one, CPU as is, memory as a signed delta, label set index. */
+    /** Format 2 window samples: time as a delta to the previous one, CPU, memory as a signed delta, label set. */
     private static void writeSeries(CompactOutput out, SampleSeries series) {
         out.writeVarLong(series.labelSets().size());
         for (Map<String, String> labels : series.labelSets()) {
-            out.writeStringMap(new TreeMap<>(labels));
+            out.writeStringMap(new java.util.TreeMap<>(labels));
         }
         out.writeVarLong(series.size());
         long previousTime = 0;

@@ -19,7 +19,8 @@ import java.util.Map;
  * sample itself.)
  *
  * <p>Labels: each sample points into a small table of distinct label sets; a window reports the labels of its newest
- * sample. Mutable; stored inside the node state by {@code NodeStateSerde}.
+ * sample. Mutable; built from a node's chunks in the window sample store when its windows close (and read from
+ * node states of the earlier format, which stored it inside).
  */
 public final class SampleSeries {
 

@@ -13,9 +13,14 @@ import java.util.TreeMap;
 
 /**
  * Tumbling windows over sample time, kept per node (Kafka Streams' {@code TimeWindows.ofSizeAndGrace} semantics,
- * epoch-aligned starts), computed from the node's {@link SampleSeries}: a window {@code [start, end)} closes, and is
- * emitted once, when the node's window watermark (its newest sample time) reaches {@code end + grace}; a sample
- * whose window has already closed is not counted in it (it still counts in the longer windows that are open).
+ * epoch-aligned starts), computed from the node's samples: a window {@code [start, end)} closes, and is emitted once,
+ * when the node's window watermark (its newest sample time) reaches {@code end + grace}; a sample whose window has
+ * already closed is not counted in it (it still counts in the longer windows that are open).
+ *
+ * <p>The samples live in a {@link SampleLog} (one chunk per scrape, written once); the node state holds only
+ * {@link OpenWindows}. When the watermark crosses a boundary of some window size, the chunks that can hold samples
+ * of the closing windows are read back into {@link SampleSeries} and the windows computed from those exactly as
+ * before; chunks that only closed windows need are deleted.
  */
 public final class WindowCloser {
 
@@ -113,25 +118,153 @@ public final class WindowCloser {
         return oldest;
     }
 
-    /** The earliest end of a window that is still open in these series, or Long.MAX_VALUE when none is. */
-    public long nextWindowEnd(Map<String, SampleSeries> series, long watermarkMillis) {
-        long now = closedThrough(watermarkMillis);
-        long next = Long.MAX_VALUE;
-        for (SampleSeries samples : series.values()) {
-            for (long size : sizesMillis) {
-                for (int i = 0; i < samples.size(); i++) {
-                    long end = start(samples.timestampMillis(i), size) + size;
-                    if (end > now) {
-                        next = Math.min(next, end);
-                        break;
-                    }
+    public long graceMillis() {
+        return graceMillis;
+    }
+
+    /** What advancing a node's watermark closed, and what is left open. */
+    public record Advanced(List<Emission> closed, OpenWindows open) {
+    }
+
+    /** Samples at or after this are in an open window of this size ({@code Long.MIN_VALUE}: every sample). */
+    private static long openFrom(long closedThroughMillis, long sizeMillis) {
+        return closedThroughMillis == Long.MIN_VALUE ? Long.MIN_VALUE : start(closedThroughMillis, sizeMillis);
+    }
+
+    /** True when {@code open} was kept for this closer's window sizes (else {@link #rebuild} it). */
+    public boolean fits(OpenWindows open) {
+        return open.keptFor(sizesMillis);
+    }
+
+    /** Nothing open, for this closer's window sizes. */
+    public OpenWindows none() {
+        long[] first = new long[sizesMillis.length];
+        java.util.Arrays.fill(first, OpenWindows.NONE);
+        return new OpenWindows(sizesMillis, first, OpenWindows.NO_CHUNK);
+    }
+
+    /**
+     * The chunk time for a scrape's samples: at least every sample's time, and after the node's previous chunk, so
+     * chunks sort in the order they were appended.
+     */
+    public static long chunkMillis(OpenWindows open, List<WindowSample> samples) {
+        long chunk = open.lastChunkMillis() == OpenWindows.NO_CHUNK ? Long.MIN_VALUE : open.lastChunkMillis() + 1;
+        for (WindowSample sample : samples) {
+            chunk = Math.max(chunk, sample.timestampMillis());
+        }
+        return chunk;
+    }
+
+    /**
+     * {@code open} after a chunk of samples (none of them too late for every window) was appended at
+     * {@code chunkMillis}, at the node's current watermark.
+     */
+    public OpenWindows added(OpenWindows open, List<WindowSample> samples, long chunkMillis, long watermarkMillis) {
+        long closed = closedThrough(watermarkMillis);
+        long[] first = open.firstOpen();
+        for (int i = 0; i < sizesMillis.length; i++) {
+            long from = openFrom(closed, sizesMillis[i]);
+            for (WindowSample sample : samples) {
+                if (sample.timestampMillis() >= from) {
+                    first[i] = Math.min(first[i], sample.timestampMillis());
                 }
             }
         }
-        return next;
+        return new OpenWindows(sizesMillis, first, chunkMillis);
     }
 
-    public long graceMillis() {
-        return graceMillis;
+    /**
+     * Emits every window that closes as the watermark moves from {@code previousWatermarkMillis} to
+     * {@code watermarkMillis}, reading from {@code log} only when some window size's boundary is crossed and only the
+     * chunks that can hold samples of the windows that close; deletes the chunks no open window needs.
+     */
+    public Advanced advance(String nodeName, OpenWindows open, SampleLog log, long previousWatermarkMillis,
+                            long watermarkMillis) {
+        long before = closedThrough(previousWatermarkMillis);
+        long now = closedThrough(watermarkMillis);
+        if (now == Long.MIN_VALUE || (now <= before && before != Long.MIN_VALUE)) {
+            return new Advanced(List.of(), open);
+        }
+        boolean[] crossed = new boolean[sizesMillis.length];
+        boolean any = false;
+        long readFrom = Long.MAX_VALUE;
+        for (int i = 0; i < sizesMillis.length; i++) {
+            long from = openFrom(before, sizesMillis[i]);
+            if (openFrom(now, sizesMillis[i]) != from) {
+                crossed[i] = true;
+                any = true;
+                readFrom = Math.min(readFrom, from);
+            }
+        }
+        if (!any) {
+            return new Advanced(List.of(), open);
+        }
+        long[] first = open.firstOpen();
+        List<Emission> closed = List.of();
+        if (!open.isEmpty()) {
+            // a sample is never after its chunk time: chunks before readFrom hold no sample of a closing window
+            Map<String, SampleSeries> series = log.read(nodeName, readFrom);
+            closed = advance(nodeName, series, previousWatermarkMillis, watermarkMillis);
+            for (int i = 0; i < sizesMillis.length; i++) {
+                if (crossed[i]) {
+                    first[i] = firstAtOrAfter(series, openFrom(now, sizesMillis[i]));
+                }
+            }
+        }
+        log.deleteBefore(nodeName, oldestNeeded(now));
+        return new Advanced(closed, new OpenWindows(sizesMillis, first, open.lastChunkMillis()));
+    }
+
+    private static long firstAtOrAfter(Map<String, SampleSeries> series, long fromMillis) {
+        long first = OpenWindows.NONE;
+        for (SampleSeries samples : series.values()) {
+            for (int i = 0; i < samples.size(); i++) {
+                if (samples.timestampMillis(i) >= fromMillis) {
+                    first = Math.min(first, samples.timestampMillis(i));
+                    break;
+                }
+            }
+        }
+        return first;
+    }
+
+    /**
+     * {@code open} recomputed from every chunk of the node, for a state kept for other window sizes (the
+     * configuration changed) or read from the earlier format (whose samples are appended to the log first).
+     */
+    public OpenWindows rebuild(String nodeName, OpenWindows open, SampleLog log, long watermarkMillis) {
+        long lastChunk = open.lastChunkMillis();
+        Map<String, SampleSeries> legacy = open.legacySamples();
+        if (legacy != null && !legacy.isEmpty()) {
+            List<WindowSample> samples = new ArrayList<>();
+            for (Map.Entry<String, SampleSeries> entry : new TreeMap<>(legacy).entrySet()) {
+                SampleSeries series = entry.getValue();
+                for (int i = 0; i < series.size(); i++) {
+                    samples.add(new WindowSample(entry.getKey(), series.timestampMillis(i), series.cpuNanocores(i),
+                            series.memoryBytes(i), series.labelSets().get(series.labelIndex(i))));
+                }
+            }
+            lastChunk = chunkMillis(open, samples);
+            log.append(nodeName, lastChunk, samples);
+        }
+        Map<String, SampleSeries> series = log.read(nodeName, Long.MIN_VALUE);
+        long now = closedThrough(watermarkMillis);
+        long[] first = new long[sizesMillis.length];
+        for (int i = 0; i < sizesMillis.length; i++) {
+            first[i] = firstAtOrAfter(series, openFrom(now, sizesMillis[i]));
+        }
+        return new OpenWindows(sizesMillis, first, lastChunk);
+    }
+
+    /** The earliest end of a window that is still open, or Long.MAX_VALUE when none is. */
+    public long nextWindowEnd(OpenWindows open) {
+        long next = Long.MAX_VALUE;
+        for (int i = 0; i < open.sizeCount(); i++) {
+            long first = open.firstOpenMillis(i);
+            if (first != OpenWindows.NONE) {
+                next = Math.min(next, start(first, open.sizeMillis(i)) + open.sizeMillis(i));
+            }
+        }
+        return next;
     }
 }

@@ -78,7 +78,7 @@ class SummaryMetricsPipelineIT {
                          "APPLICATION_ID", "summary-agg-" + topics.prefix().replace(".", ""),
                          "STATE_DIR", dir.resolve("agg").toString(), "OPS_PORT", "-1",
                          "COMMIT_INTERVAL", "100ms")), new PrometheusRegistry());
-                 GatewayMain gateway = GatewayMain.start(GatewayConfig.fromEnv(Map.of(
+                 GatewayMain gateway = GatewayMain.start(GatewayConfig.from(Map.of(
                          "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "TOPIC_PREFIX", topics.prefix(),
                          "APPLICATION_ID", "summary-gw-" + topics.prefix().replace(".", ""),
                          "STATE_DIR", dir.resolve("gw").toString(), "BIND_ADDRESS", "127.0.0.1",
