@@ -157,6 +157,10 @@ public final class Standalone implements AutoCloseable {
                     .collect(Collectors.joining(",")));
             collectorEnv.put("KUBELET_CA_FILE", ca.toString());
             collectorEnv.put("TOKEN_FILE", token.toString());
+            // the simulator serves /stats/summary too: scrape both, so the summary custom metrics (network, RSS,
+            // ephemeral storage) are there to try; real kubelets keep /metrics/resource (their token may lack
+            // nodes/stats)
+            collectorEnv.put("KUBELET_SOURCE", "both");
             progress("kubelet simulator: " + options.nodes() + " nodes × " + options.podsPerNode() + " pods ("
                     + simulator.nodes().stream().map(SimNode::baseUrl).collect(Collectors.joining(" ")) + ")");
         } else {

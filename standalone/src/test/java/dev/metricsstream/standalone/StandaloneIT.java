@@ -95,6 +95,15 @@ class StandaloneIT {
                 assertEquals(5, row.size(), "name, CPU, CPU %, memory, memory %: " + nodes.get().stdout());
                 assertTrue(row.get(2).matches("\\d+%") && row.get(4).matches("\\d+%"), nodes.get().stdout());
             }
+            // simulated kubelets are scraped for /stats/summary too: a node's network rate is served
+            String node = running.simulator().nodes().get(0).name();
+            AtomicReference<Kubectl.Result> network = new AtomicReference<>();
+            await().atMost(FIRST_ROWS_DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                network.set(Kubectl.run(kubeconfig, tmp, "get", "--raw",
+                        "/apis/custom.metrics.k8s.io/v1beta2/nodes/" + node + "/network_receive_bytes_per_second"));
+                return network.get().exitCode() == 0;
+            });
+            assertTrue(network.get().stdout().contains("\"name\":\"" + node + "\""), network.get().stdout());
             // an empty result is reported as on a cluster, not as "Error from server (NotFound)"
             Kubectl.Result empty = Kubectl.run(kubeconfig, tmp, "top", "pod", "-n", "nothing-here");
             assertEquals(0, empty.exitCode(), empty.stderr());
