@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -104,20 +103,16 @@ public final class FleetBenchMain {
         String bootstrap = options.kafka();
         JavaProcess broker = null;
         if (bootstrap == null) {
-            CompletableFuture<String> ready = new CompletableFuture<>();
-            broker = JavaProcess.start("broker", BrokerMain.class.getName(),
-                    List.of("-Xmx" + options.brokerHeap(), "-Xms64m", "-XX:+UseG1GC"),
-                    Map.of(), runDir.resolve("broker.log"), line -> {
-                        if (line.startsWith("BOOTSTRAP ")) {
-                            ready.complete(line.substring("BOOTSTRAP ".length()).trim());
-                        } else if (line.startsWith("KAFKA_BYTES ")) {
-                            String[] parts = line.split(" ");
-                            kafkaBytesIn = Long.parseLong(parts[1]);
-                            kafkaBytesOut = Long.parseLong(parts[2]);
-                        }
-                    });
+            BrokerMain.Started started = BrokerMain.startProcess(runDir, options.brokerHeap(), line -> {
+                if (line.startsWith("KAFKA_BYTES ")) {
+                    String[] parts = line.split(" ");
+                    kafkaBytesIn = Long.parseLong(parts[1]);
+                    kafkaBytesOut = Long.parseLong(parts[2]);
+                }
+            });
+            broker = started.process();
             processes.add(broker);
-            bootstrap = ready.get(120, TimeUnit.SECONDS);
+            bootstrap = started.bootstrap();
             say("broker (pid " + broker.pid() + ") at " + bootstrap);
         }
         int httpPort = freePort();

@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -93,15 +92,9 @@ public final class GatewayBenchMain {
 
     private void run() throws Exception {
         say("run directory " + runDir);
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        JavaProcess broker = JavaProcess.start("broker", BrokerMain.class.getName(),
-                List.of("-Xmx512m", "-Xms64m", "-XX:+UseG1GC"), Map.of(), runDir.resolve("broker.log"), line -> {
-                    if (line.startsWith("BOOTSTRAP ")) {
-                        ready.complete(line.substring("BOOTSTRAP ".length()).trim());
-                    }
-                });
-        processes.add(broker);
-        String bootstrap = ready.get(120, TimeUnit.SECONDS);
+        BrokerMain.Started broker = BrokerMain.startProcess(runDir, "512m", line -> { });
+        processes.add(broker.process());
+        String bootstrap = broker.bootstrap();
         Topics topics = Topics.defaults();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             List<NewTopic> create = new ArrayList<>();

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,15 +58,9 @@ public final class RestartBenchMain {
         Path runDir = Files.createTempDirectory("metrics-stream-restart-");
         List<JavaProcess> processes = new ArrayList<>();
         try {
-            CompletableFuture<String> ready = new CompletableFuture<>();
-            JavaProcess broker = JavaProcess.start("broker", BrokerMain.class.getName(),
-                    List.of("-Xmx512m", "-Xms64m", "-XX:+UseG1GC"), Map.of(), runDir.resolve("broker.log"), line -> {
-                        if (line.startsWith("BOOTSTRAP ")) {
-                            ready.complete(line.substring("BOOTSTRAP ".length()).trim());
-                        }
-                    });
-            processes.add(broker);
-            String bootstrap = ready.get(120, TimeUnit.SECONDS);
+            BrokerMain.Started broker = BrokerMain.startProcess(runDir, "512m", line -> { });
+            processes.add(broker.process());
+            String bootstrap = broker.bootstrap();
             Map<String, String> env = new LinkedHashMap<>();
             env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
             env.put("LOG_FORMAT", "text");

@@ -4,9 +4,7 @@ import dev.metricsstream.aggregator.scrape.Emission;
 import dev.metricsstream.aggregator.scrape.ScrapeStep;
 import dev.metricsstream.avro.NodeScrape;
 import dev.metricsstream.avro.PodMetrics;
-import dev.metricsstream.collector.parse.ResourceMetricsDecoder;
 import dev.metricsstream.schemas.AvroSerde;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -38,11 +36,9 @@ public class AvroBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         KubeletBodies bodies = KubeletBodies.fetch(110);
-        ResourceMetricsDecoder decoder = new ResourceMetricsDecoder();
-        NodeScrape first = decoder.decode(new ByteArrayInputStream(bodies.resource1()), bodies.nodeName(),
-                bodies.time1Millis()).scrape();
-        scrape = decoder.decode(new ByteArrayInputStream(bodies.resource2()), bodies.nodeName(),
-                bodies.time2Millis()).scrape();
+        NodeScrape[] scrapes = bodies.resourceScrapes();
+        NodeScrape first = scrapes[0];
+        scrape = scrapes[1];
         ScrapeStep.Result step = ScrapeStep.apply(ScrapeStep.apply(null, first, bodies.time1Millis(),
                 Duration.ofSeconds(15)).next(), scrape, bodies.time2Millis(), Duration.ofSeconds(15));
         pod = step.emissions().stream().filter(e -> e instanceof Emission.PodUpdate)

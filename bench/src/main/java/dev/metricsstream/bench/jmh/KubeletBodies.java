@@ -1,8 +1,11 @@
 package dev.metricsstream.bench.jmh;
 
+import dev.metricsstream.avro.NodeScrape;
+import dev.metricsstream.collector.parse.ResourceMetricsDecoder;
 import dev.metricsstream.testkit.kubelet.KubeletSimulator;
 import dev.metricsstream.testkit.kubelet.SimClock;
 import dev.metricsstream.testkit.kubelet.SimNode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +34,18 @@ public record KubeletBodies(byte[] resource1, byte[] summary1, byte[] resource2,
             byte[] r2 = get(http, node, "/metrics/resource");
             byte[] s2 = get(http, node, "/stats/summary");
             return new KubeletBodies(r1, s1, r2, s2, node.name(), t1, t2);
+        }
+    }
+
+    /** The two {@code /metrics/resource} bodies decoded as the collector does: the earlier and the later scrape. */
+    public NodeScrape[] resourceScrapes() {
+        ResourceMetricsDecoder decoder = new ResourceMetricsDecoder();
+        try {
+            return new NodeScrape[] {
+                decoder.decode(new ByteArrayInputStream(resource1), nodeName, time1Millis).scrape(),
+                decoder.decode(new ByteArrayInputStream(resource2), nodeName, time2Millis).scrape()};
+        } catch (IOException e) {
+            throw new IllegalStateException("decoding the simulator's /metrics/resource: " + e, e);
         }
     }
 

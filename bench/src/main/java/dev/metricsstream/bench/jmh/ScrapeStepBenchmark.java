@@ -3,8 +3,6 @@ package dev.metricsstream.bench.jmh;
 import dev.metricsstream.aggregator.scrape.ScrapeStep;
 import dev.metricsstream.aggregator.state.NodeState;
 import dev.metricsstream.avro.NodeScrape;
-import dev.metricsstream.collector.parse.ResourceMetricsDecoder;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -39,11 +37,9 @@ public class ScrapeStepBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         KubeletBodies bodies = KubeletBodies.fetch(110);
-        ResourceMetricsDecoder decoder = new ResourceMetricsDecoder();
-        NodeScrape first = decoder.decode(new ByteArrayInputStream(bodies.resource1()), bodies.nodeName(),
-                bodies.time1Millis()).scrape();
-        scrape = decoder.decode(new ByteArrayInputStream(bodies.resource2()), bodies.nodeName(),
-                bodies.time2Millis()).scrape();
+        NodeScrape[] scrapes = bodies.resourceScrapes();
+        NodeScrape first = scrapes[0];
+        scrape = scrapes[1];
         previous = ScrapeStep.apply(null, first, bodies.time1Millis(), RESOLUTION).next();
         nowMillis = bodies.time2Millis();
         int emitted = ScrapeStep.apply(previous, scrape, nowMillis, RESOLUTION).emissions().size();
