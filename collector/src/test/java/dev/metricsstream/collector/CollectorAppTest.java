@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,16 +19,12 @@ class CollectorAppTest {
     @TempDir
     Path dir;
 
-    private static Map<String, String> env() {
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1");
-        env.put("KUBELET_TARGETS", "node-a=https://127.0.0.1:1");
-        env.put("KUBELET_INSECURE_TLS", "true");
-        env.put("TOKEN_FILE", "none");
-        env.put("METADATA_SOURCE", "none");
-        env.put("OPS_HOST", "127.0.0.1");
-        env.put("OPS_PORT", "-1");
-        return env;
+    /** A collector that can start without a kubelet or a broker, plus the given names and values. */
+    private static Map<String, String> env(String... namesAndValues) {
+        return ConfigEnv.plus(Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1",
+                "KUBELET_TARGETS", "node-a=https://127.0.0.1:1", "KUBELET_INSECURE_TLS", "true",
+                "TOKEN_FILE", "none", "METADATA_SOURCE", "none", "OPS_HOST", "127.0.0.1", "OPS_PORT", "-1"),
+                namesAndValues);
     }
 
     private static CollectorApp start(Map<String, String> env) {
@@ -40,8 +35,7 @@ class CollectorAppTest {
     @Test
     void a_taken_ops_port_is_a_start_the_user_can_fix() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            Map<String, String> env = env();
-            env.put("OPS_PORT", Integer.toString(taken.getLocalPort()));
+            Map<String, String> env = env("OPS_PORT", Integer.toString(taken.getLocalPort()));
 
             ServiceMain.CannotStart e = assertThrows(ServiceMain.CannotStart.class, () -> start(env));
 
@@ -52,9 +46,8 @@ class CollectorAppTest {
 
     @Test
     void a_kubelet_ca_file_without_a_certificate_is_a_start_the_user_can_fix() throws Exception {
-        Map<String, String> env = env();
-        env.remove("KUBELET_INSECURE_TLS");
-        env.put("KUBELET_CA_FILE", Files.writeString(dir.resolve("ca.crt"), "not a certificate").toString());
+        Map<String, String> env = env("KUBELET_INSECURE_TLS", "false",
+                "KUBELET_CA_FILE", Files.writeString(dir.resolve("ca.crt"), "not a certificate").toString());
 
         ServiceMain.CannotStart e = assertThrows(ServiceMain.CannotStart.class, () -> start(env));
 
