@@ -64,8 +64,9 @@ class AggregatorEndToEndIT {
         SimClock clock = SimClock.at(Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(5)));
         try (KubeletSimulator sim = KubeletSimulator.builder().nodes(3).podsPerNode(20).seed(42).clock(clock)
                 .token(TOKEN).wholeSecondSamples(true).build().start();
-             CollectorApp collector = CollectorApp.create(CollectorConfig.from(collectorEnv(sim, broker, topics)),
-                     clock, new PrometheusRegistry());
+             CollectorApp collector = CollectorApp.start(CollectorConfig.from(collectorEnv(sim, broker, topics)),
+                     CollectorApp.Deps.production().withClock(clock).withRegistry(new PrometheusRegistry())
+                             .withLoopStart(CollectorApp.LoopStart.callerDriven()));
              AggregatorApp aggregator = AggregatorApp.start(AggregatorConfig.from(aggregatorEnv(broker, topics)),
                      new PrometheusRegistry());
              MetricsTopicsReader out = new MetricsTopicsReader(broker, topics)) {

@@ -15,6 +15,7 @@ public final class CollectorMain {
     }
 
     public static void main(String[] args) throws Exception {
-        ServiceMain.run(LOG, CollectorConfig::from, config -> CollectorApp.create(config).start());
+        ServiceMain.run(LOG, CollectorConfig::from,
+                config -> CollectorApp.start(config, CollectorApp.Deps.production()));
     }
 }

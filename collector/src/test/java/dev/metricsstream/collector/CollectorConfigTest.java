@@ -1,5 +1,7 @@
 package dev.metricsstream.collector;
 
+import static dev.metricsstream.collector.ConfigEnv.caAndBroker;
+import static dev.metricsstream.collector.ConfigEnv.plus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,7 +16,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,14 +26,7 @@ class CollectorConfigTest {
     Path dir;
 
     private Map<String, String> minimal() throws Exception {
-        Path ca = Files.writeString(dir.resolve("ca.crt"), "not checked here");
-        Map<String, String> env = new HashMap<>();
-        env.put("NODE_NAME", "node-a");
-        env.put("NODE_IP", "10.0.0.5");
-        env.put("KUBELET_CA_FILE", ca.toString());
-        env.put("METADATA_SOURCE", "kubelet");
-        env.put("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
-        return env;
+        return plus(caAndBroker(dir), "NODE_NAME", "node-a", "NODE_IP", "10.0.0.5", "METADATA_SOURCE", "kubelet");
     }
 
     @Test
@@ -74,10 +68,9 @@ class CollectorConfigTest {
 
     @Test
     void a_static_target_list_replaces_the_own_node() throws Exception {
-        Map<String, String> env = minimal();
+        Map<String, String> env = plus(minimal(),
+                "KUBELET_TARGETS", "n1=https://127.0.0.1:10250, n2=https://[::1]:10251", "KUBELET_SOURCE", "both");
         env.remove("NODE_NAME");
-        env.put("KUBELET_TARGETS", "n1=https://127.0.0.1:10250, n2=https://[::1]:10251");
-        env.put("KUBELET_SOURCE", "both");
 
         CollectorConfig config = CollectorConfig.from(env);
 
@@ -88,11 +81,8 @@ class CollectorConfigTest {
 
     @Test
     void insecure_tls_needs_no_ca_and_no_token_file_is_none() throws Exception {
-        Map<String, String> env = minimal();
-        env.put("KUBELET_CA_FILE", "/nonexistent");
-        env.put("KUBELET_INSECURE_TLS", "true");
-        env.put("TOKEN_FILE", "none");
-        env.put("METADATA_SOURCE", "none");
+        Map<String, String> env = plus(minimal(), "KUBELET_CA_FILE", "/nonexistent", "KUBELET_INSECURE_TLS", "true",
+                "TOKEN_FILE", "none", "METADATA_SOURCE", "none");
 
         CollectorConfig config = CollectorConfig.from(env);
 
@@ -128,12 +118,10 @@ class CollectorConfigTest {
     @Test
     void kubelet_and_apiserver_credentials_can_be_set_apart_and_unreadable_files_are_reported_together()
             throws Exception {
-        Map<String, String> env = minimal();
         Path kubeletToken = Files.writeString(dir.resolve("kubelet-token"), "k");
         Path apiCa = Files.writeString(dir.resolve("api-ca.crt"), "not checked here");
-        env.put("TOKEN_FILE", "none");
-        env.put("KUBELET_TOKEN_FILE", kubeletToken.toString());
-        env.put("APISERVER_CA_FILE", apiCa.toString());
+        Map<String, String> env = plus(minimal(), "TOKEN_FILE", "none",
+                "KUBELET_TOKEN_FILE", kubeletToken.toString(), "APISERVER_CA_FILE", apiCa.toString());
 
         CollectorConfig config = CollectorConfig.from(env);
 

@@ -10,8 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +33,8 @@ class LabelledCountersStartAtZeroTest {
                 "METADATA_SOURCE", "none",
                 "OPS_HOST", "127.0.0.1",
                 "OPS_PORT", "0"));
-        try (CollectorApp app = CollectorApp.create(config, InstantSource.system(), new PrometheusRegistry())
-                .start(Duration.ofHours(1))) {
+        try (CollectorApp app = CollectorApp.start(config, CollectorApp.Deps.production()
+                .withRegistry(new PrometheusRegistry()).withLoopStart(CollectorApp.LoopStart.callerDriven()))) {
             String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + app.opsPort() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();

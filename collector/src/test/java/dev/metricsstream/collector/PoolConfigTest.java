@@ -1,5 +1,7 @@
 package dev.metricsstream.collector;
 
+import static dev.metricsstream.collector.ConfigEnv.caAndBroker;
+import static dev.metricsstream.collector.ConfigEnv.plus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +13,6 @@ import dev.metricsstream.collector.pool.Shard;
 import dev.metricsstream.common.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,21 +23,10 @@ class PoolConfigTest {
     @TempDir
     Path dir;
 
-    private Map<String, String> base() throws Exception {
-        Path ca = Files.writeString(dir.resolve("ca.crt"), "not checked here");
-        Map<String, String> env = new HashMap<>();
-        env.put("KUBELET_CA_FILE", ca.toString());
-        env.put("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
-        return env;
-    }
-
     @Test
     void the_daemonset_default_is_the_own_node_in_a_single_shard() throws Exception {
-        Map<String, String> env = base();
-        env.put("NODE_NAME", "node-a");
-        env.put("NODE_IP", "10.0.0.5");
-        env.put("METADATA_SOURCE", "kubelet");
-        CollectorConfig config = CollectorConfig.from(env);
+        CollectorConfig config = CollectorConfig.from(plus(caAndBroker(dir), "NODE_NAME", "node-a", "NODE_IP",
+                "10.0.0.5", "METADATA_SOURCE", "kubelet"));
         assertEquals(TargetMode.OWN_NODE, config.pool().mode());
         assertEquals(Shard.ALL, config.pool().shard());
         assertEquals(1, config.scrapeConcurrency());
@@ -44,11 +34,8 @@ class PoolConfigTest {
 
     @Test
     void a_statefulset_replica_takes_its_ordinal_from_the_pod_name_and_watches_the_cluster() throws Exception {
-        Map<String, String> env = base();
-        env.put("TARGET_SOURCE", "cluster");
-        env.put("POOL_REPLICAS", "3");
-        env.put("HOSTNAME", "metrics-stream-collector-pool-2");
-        env.put("APISERVER_URL", "https://10.96.0.1:443");
+        Map<String, String> env = plus(caAndBroker(dir), "TARGET_SOURCE", "cluster", "POOL_REPLICAS", "3",
+                "HOSTNAME", "metrics-stream-collector-pool-2", "APISERVER_URL", "https://10.96.0.1:443");
         CollectorConfig config = CollectorConfig.from(env);
         assertEquals(TargetMode.CLUSTER, config.pool().mode());
         assertEquals(new Shard(2, 3), config.pool().shard());
@@ -68,10 +55,8 @@ class PoolConfigTest {
     void a_targets_file_is_read_and_sharded_by_the_collector() throws Exception {
         Path file = Files.writeString(dir.resolve("kubelets"), "# two\nn1=https://127.0.0.1:10250\n"
                 + "n2=https://127.0.0.1:10251\n");
-        Map<String, String> env = base();
-        env.put("KUBELET_TARGETS_FILE", file.toString());
-        env.put("METADATA_SOURCE", "kubelet");
-        CollectorConfig config = CollectorConfig.from(env);
+        CollectorConfig config = CollectorConfig.from(plus(caAndBroker(dir), "KUBELET_TARGETS_FILE", file.toString(),
+                "METADATA_SOURCE", "kubelet"));
         assertEquals(TargetMode.STATIC, config.pool().mode());
         assertEquals(List.of("n1", "n2"), config.targets().stream().map(ScrapeTarget::nodeName).toList());
         assertEquals(2, config.scrapeConcurrency());
@@ -79,13 +64,9 @@ class PoolConfigTest {
 
     @Test
     void pool_problems_are_reported_at_once() throws Exception {
-        Map<String, String> env = base();
-        env.put("KUBELET_TARGETS_FILE", dir.resolve("missing").toString());
-        env.put("KUBELET_TARGETS", "n1=https://127.0.0.1:10250");
-        env.put("POOL_REPLICAS", "2");
-        env.put("HOSTNAME", "laptop");
-        env.put("KUBELET_PREFERRED_ADDRESS_TYPES", "InternalIP,PublicIP");
-        env.put("METADATA_SOURCE", "none");
+        Map<String, String> env = plus(caAndBroker(dir), "KUBELET_TARGETS_FILE", dir.resolve("missing").toString(),
+                "KUBELET_TARGETS", "n1=https://127.0.0.1:10250", "POOL_REPLICAS", "2", "HOSTNAME", "laptop",
+                "KUBELET_PREFERRED_ADDRESS_TYPES", "InternalIP,PublicIP", "METADATA_SOURCE", "none");
         ConfigException e = assertThrows(ConfigException.class, () -> CollectorConfig.from(env));
         List<String> problems = e.problems();
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("POOL_REPLICAS=2 needs POOL_ORDINAL")),
@@ -94,11 +75,9 @@ class PoolConfigTest {
         assertTrue(problems.stream().anyMatch(p -> p.contains("not both")), problems::toString);
         assertTrue(problems.stream().anyMatch(p -> p.contains("cannot be read")), problems::toString);
 
-        Map<String, String> ordinalTooHigh = base();
-        ordinalTooHigh.put("KUBELET_TARGETS", "n1=https://127.0.0.1:10250,n1=https://127.0.0.1:1");
-        ordinalTooHigh.put("POOL_REPLICAS", "2");
-        ordinalTooHigh.put("POOL_ORDINAL", "2");
-        ordinalTooHigh.put("METADATA_SOURCE", "none");
+        Map<String, String> ordinalTooHigh = plus(caAndBroker(dir), "KUBELET_TARGETS",
+                "n1=https://127.0.0.1:10250,n1=https://127.0.0.1:1", "POOL_REPLICAS", "2", "POOL_ORDINAL", "2",
+                "METADATA_SOURCE", "none");
         List<String> more = assertThrows(ConfigException.class, () -> CollectorConfig.from(ordinalTooHigh))
                 .problems();
         assertTrue(more.stream().anyMatch(p -> p.startsWith("POOL_ORDINAL must be below POOL_REPLICAS")),

@@ -65,12 +65,12 @@ class SeparateCredentialsTest {
             env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9");
             CollectorConfig config = CollectorConfig.from(env);
 
-            KubeletHttp http = new KubeletHttp(CollectorApp.sslContext(config), new BearerToken(config.tokenFile()),
+            KubeletHttp http = new KubeletHttp(CollectorParts.sslContext(config), new BearerToken(config.tokenFile()),
                     Duration.ofSeconds(5), 1 << 20);
             assertEquals("ok\n", get(http, kubelet));
             assertEquals("Bearer kubelet-token", kubelet.authorizations().get(0));
 
-            try (ApiServerMetadataSource metadata = new ApiServerMetadataSource(CollectorApp.apiClient(config),
+            try (ApiServerMetadataSource metadata = new ApiServerMetadataSource(CollectorParts.apiClient(config),
                     "node-a", Duration.ofMinutes(1))) {
                 await().atMost(Duration.ofSeconds(20)).until(metadata::hasSynced);
                 ScrapeTarget target = config.targets().get(0);
@@ -99,7 +99,7 @@ class SeparateCredentialsTest {
 
             // today's default: the apiserver is verified against KUBELET_CA_FILE, so CA-B's certificate is refused
             io.kubernetes.client.openapi.apis.CoreV1Api api = new io.kubernetes.client.openapi.apis.CoreV1Api(
-                    CollectorApp.apiClient(config));
+                    CollectorParts.apiClient(config));
             assertThrows(io.kubernetes.client.openapi.ApiException.class,
                     () -> api.listPodForAllNamespaces().execute());
             assertEquals(0, apiserver.requests().size(), "the TLS handshake failed before any request");

@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -183,9 +182,9 @@ public final class Standalone implements AutoCloseable {
         collectorEnv.put("OPS_PORT", "-1");
         collectorEnv.put("SHUTDOWN_TIMEOUT", "6s");
         CollectorConfig collectorConfig = CollectorConfig.from(collectorEnv);
-        collector = CollectorApp.create(collectorConfig, InstantSource.system(), new PrometheusRegistry());
+        collector = CollectorApp.start(collectorConfig, CollectorApp.Deps.production()
+                .withRegistry(new PrometheusRegistry()).withLoopStart(CollectorApp.LoopStart.after(Duration.ZERO)));
         register("collector", collector);
-        collector.start(Duration.ZERO);
         progress("collector scraping " + collectorConfig.targets().size() + " kubelet(s) every " + resolution());
 
         kubeconfig = Kubeconfig.write(work.resolve("kubeconfig"), gateway.server().httpsPort());

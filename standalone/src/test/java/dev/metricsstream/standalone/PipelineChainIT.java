@@ -104,7 +104,9 @@ class PipelineChainIT {
                 .wholeSecondSamples(true).build().start();
         aggregator = AggregatorApp.start(AggregatorConfig.from(aggregatorEnv()), new PrometheusRegistry());
         gateway = GatewayMain.start(GatewayConfig.from(gatewayEnv()), clock::millis, new PrometheusRegistry());
-        collector = CollectorApp.create(CollectorConfig.from(collectorEnv()), clock, new PrometheusRegistry());
+        collector = CollectorApp.start(CollectorConfig.from(collectorEnv()), CollectorApp.Deps.production()
+                .withClock(clock).withRegistry(new PrometheusRegistry())
+                .withLoopStart(CollectorApp.LoopStart.callerDriven()));
         out = new MetricsTopicsReader(broker.clientConfig(), topics);
 
         SimPod restarted = runningPods(sim.nodes().get(0)).get(2);

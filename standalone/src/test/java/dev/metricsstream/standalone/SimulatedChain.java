@@ -73,7 +73,9 @@ final class SimulatedChain implements AutoCloseable {
         collectorEnv.put("METADATA_SOURCE", "kubelet");
         collectorEnv.put("OPS_PORT", "-1");
         collectorEnv.put("SHUTDOWN_TIMEOUT", "10s");
-        this.collector = CollectorApp.create(CollectorConfig.from(collectorEnv), clock, new PrometheusRegistry());
+        this.collector = CollectorApp.start(CollectorConfig.from(collectorEnv), CollectorApp.Deps.production()
+                .withClock(clock).withRegistry(new PrometheusRegistry())
+                .withLoopStart(CollectorApp.LoopStart.callerDriven()));
     }
 
     /** Advances the clock by {@code step} and scrapes every simulated kubelet once. */

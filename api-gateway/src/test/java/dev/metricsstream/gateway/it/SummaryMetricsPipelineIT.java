@@ -95,7 +95,9 @@ class SummaryMetricsPipelineIT {
                     env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
                     env.put("TOPIC_PREFIX", topics.prefix());
                     env.put("OPS_PORT", "-1");
-                    collectors.add(CollectorApp.create(CollectorConfig.from(env), clock, new PrometheusRegistry()));
+                    collectors.add(CollectorApp.start(CollectorConfig.from(env), CollectorApp.Deps.production()
+                            .withClock(clock).withRegistry(new PrometheusRegistry())
+                            .withLoopStart(CollectorApp.LoopStart.callerDriven())));
                 }
                 HttpClient http = HttpClient.newBuilder().sslContext(TestGateway.trusting(tls)).build();
                 String base = "https://localhost:" + gateway.server().httpsPort();

@@ -1,13 +1,8 @@
 package dev.metricsstream.bench.footprint;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.metricsstream.bench.fleet.BrokerMain;
 import dev.metricsstream.bench.fleet.Machine;
 import dev.metricsstream.bench.process.JavaProcess;
-import dev.metricsstream.bench.process.ProcStats;
 import dev.metricsstream.common.config.Durations;
-import dev.metricsstream.schemas.Topics;
 import dev.metricsstream.testkit.kubelet.KubeletSimulator;
 import dev.metricsstream.testkit.kubelet.SimNode;
 import java.io.IOException;
@@ -16,20 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The collector's footprint under the DaemonSet's JVM options (collector/README.md): the real {@code CollectorMain}
@@ -56,68 +43,42 @@ public final class CollectorFootprintMain {
         Duration resolution = Durations.parse(flags.getOrDefault("resolution", "15s"));
         Duration duration = Durations.parse(flags.getOrDefault("duration", "3m"));
         String source = flags.getOrDefault("source", "metrics-resource");
-        Path results = Path.of(flags.getOrDefault("results", "bench/results"));
-        String tag = flags.getOrDefault("tag", "");
-        Path dir = Files.createTempDirectory("metrics-stream-footprint-");
-        Path javaHome = CollectorMeasurement.javaHome(flags);
-        List<String> jvmOptions = CollectorMeasurement.jvmOptions(flags, DAEMONSET_JVM_OPTIONS, dir);
-        List<JavaProcess> processes = new ArrayList<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> processes.forEach(JavaProcess::close)));
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        JavaProcess broker = JavaProcess.start("broker", BrokerMain.class.getName(), List.of("-Xmx512m"),
-                Map.of(), dir.resolve("broker.log"), line -> {
-                    if (line.startsWith("BOOTSTRAP ")) {
-                        ready.complete(line.substring(10).trim());
-                    }
-                });
-        processes.add(broker);
-        String bootstrap = ready.get(120, TimeUnit.SECONDS);
-        String topic = Topics.defaults().kubeletScrapes().name();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
-             KubeletSimulator sim = KubeletSimulator.builder().nodes(1).podsPerNode(pods).token("footprint")
+        try (FootprintRun run = FootprintRun.start(flags, "metrics-stream-footprint-", DAEMONSET_JVM_OPTIONS);
+             KubeletSimulator sim = KubeletSimulator.builder().nodes(1).podsPerNode(pods).token(FootprintRun.TOKEN)
                      .build().start()) {
-            admin.createTopics(List.of(Topics.defaults().kubeletScrapes().newTopic(1, (short) 1))).all().get();
-            Path ca = sim.writeCaCertificatePem(dir.resolve("kubelet-ca.crt"));
-            Path token = Files.writeString(dir.resolve("token"), "footprint");
+            run.createTopic(1);
             SimNode node = sim.nodes().get(0);
             int opsPort;
             try (ServerSocket socket = new ServerSocket(0)) {
                 opsPort = socket.getLocalPort();
             }
-            Map<String, String> env = new LinkedHashMap<>();
+            Map<String, String> env = run.collectorEnv(sim, resolution);
             env.put("NODE_NAME", node.name());
             env.put("KUBELET_URL", node.baseUrl());
-            env.put("KUBELET_CA_FILE", ca.toString());
-            env.put("TOKEN_FILE", token.toString());
             env.put("KUBELET_SOURCE", source);
             env.put("METADATA_SOURCE", "kubelet");
-            env.put("SCRAPE_RESOLUTION", resolution.toSeconds() + "s");
-            env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-            env.put("OPS_HOST", "127.0.0.1");
             env.put("OPS_PORT", Integer.toString(opsPort));
-            env.put("LOG_FORMAT", "text");
             env.put("MALLOC_ARENA_MAX", flags.getOrDefault("malloc-arena-max", "2"));
             Map<String, Object> kubeletBytes = kubeletResponseBytes(sim, node, source);
-            JavaProcess collector = JavaProcess.start(javaHome, CollectorMeasurement.collectorClasspath(flags),
-                    "collector", "dev.metricsstream.collector.CollectorMain", jvmOptions, env, dir.resolve("collector.log"), null);
-            processes.add(collector);
-            try (CollectorMeasurement measurement = new CollectorMeasurement(collector, javaHome, bootstrap, topic)) {
+            JavaProcess collector = run.startCollector(env);
+            try (CollectorMeasurement measurement = new CollectorMeasurement(collector, run.javaHome(),
+                    run.bootstrap(), run.topic())) {
                 long firstPublishMillis = measurement.awaitFirstRecordMillis(Duration.ofSeconds(120));
                 if (firstPublishMillis < 0) {
-                    throw new IllegalStateException("the collector published nothing within 120 s; see " + dir);
+                    throw new IllegalStateException("the collector published nothing within 120 s; see " + run.dir());
                 }
                 System.out.printf(Locale.ROOT, "collector pid %d (%s): first scrape in Kafka %d ms after launch;"
-                        + " settling 30 s, then measuring for %d s%n", collector.pid(), javaHome,
+                        + " settling 30 s, then measuring for %d s%n", collector.pid(), run.javaHome(),
                         firstPublishMillis, duration.toSeconds());
                 CollectorMeasurement.sleep(30_000); // past start-up compilation: steady state only
                 Map<String, Object> measured = measurement.measure(duration);
                 // the collector's own view, read ONCE after the CPU figure was taken (not during the measurement)
                 String endMetrics = fetch(HttpClient.newHttpClient(), "http://127.0.0.1:" + opsPort + "/metrics");
                 Map<String, Object> result = new LinkedHashMap<>();
-                result.put("scenario", "collector-footprint" + (tag.isEmpty() ? "" : "-" + tag));
+                result.put("scenario", run.scenario("collector-footprint"));
                 result.put("machine", Machine.describe());
-                result.put("javaHome", javaHome.toString());
-                result.put("jvmOptions", jvmOptions);
+                result.put("javaHome", run.javaHome().toString());
+                result.put("jvmOptions", run.jvmOptions());
                 result.put("env", Map.of("MALLOC_ARENA_MAX", env.get("MALLOC_ARENA_MAX"), "KUBELET_SOURCE", source,
                         "METADATA_SOURCE", "kubelet"));
                 result.put("pods", pods);
@@ -130,10 +91,7 @@ public final class CollectorFootprintMain {
                 result.put("scrapeDurationAverageMillis", durationCount > 0 ? durationSum * 1000 / durationCount
                         : null);
                 result.put("scrapesFailed", sum(endMetrics, "collector_scrapes_total", "result=\"failure\""));
-                Files.createDirectories(results);
-                Path out = results.resolve(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
-                        .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + result.get("scenario") + ".json");
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
+                Path out = run.writeResult(result);
                 System.out.printf(Locale.ROOT, "%nfirst scrape %d ms | RSS avg %.1f MiB, peak %.1f MiB | CPU %.2f ms"
                         + " per scrape (%.2f millicores) | %s scrapes | threads %s | NMT %s | kubelet bytes %s |"
                         + " record bytes %s%nresult: %s%n",
@@ -142,10 +100,6 @@ public final class CollectorFootprintMain {
                         (Double) measured.get("cpuCoresAverage") * 1000, measured.get("scrapesPublished"),
                         measured.get("threads"), measured.get("nativeMemoryCommittedKiB"), kubeletBytes,
                         measured.get("recordBytesPerScrape"), out);
-            }
-        } finally {
-            for (int i = processes.size() - 1; i >= 0; i--) {
-                processes.get(i).close();
             }
         }
     }

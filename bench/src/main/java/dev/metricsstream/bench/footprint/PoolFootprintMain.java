@@ -1,27 +1,15 @@
 package dev.metricsstream.bench.footprint;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.metricsstream.bench.fleet.BrokerMain;
 import dev.metricsstream.bench.fleet.Machine;
 import dev.metricsstream.bench.process.JavaProcess;
 import dev.metricsstream.common.config.Durations;
-import dev.metricsstream.schemas.Topics;
 import dev.metricsstream.testkit.kubelet.KubeletSimulator;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 
 /**
  * A pool replica's footprint: the real {@code CollectorMain} in its own JVM with {@code TARGET_SOURCE=cluster} and
@@ -49,42 +37,17 @@ public final class PoolFootprintMain {
         Duration resolution = Durations.parse(flags.getOrDefault("resolution", "15s"));
         Duration duration = Durations.parse(flags.getOrDefault("duration", "3m"));
         Duration settle = Durations.parse(flags.getOrDefault("settle", "45s"));
-        Path results = Path.of(flags.getOrDefault("results", "bench/results"));
-        String tag = flags.getOrDefault("tag", "");
-        Path dir = Files.createTempDirectory("metrics-stream-pool-footprint-");
-        Path javaHome = CollectorMeasurement.javaHome(flags);
-        List<String> jvmOptions = CollectorMeasurement.jvmOptions(flags, POOL_JVM_OPTIONS, dir);
-        List<JavaProcess> processes = new ArrayList<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> processes.forEach(JavaProcess::close)));
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        JavaProcess broker = JavaProcess.start("broker", BrokerMain.class.getName(), List.of("-Xmx512m"),
-                Map.of(), dir.resolve("broker.log"), line -> {
-                    if (line.startsWith("BOOTSTRAP ")) {
-                        ready.complete(line.substring(10).trim());
-                    }
-                });
-        processes.add(broker);
-        String bootstrap = ready.get(120, TimeUnit.SECONDS);
-        String topic = Topics.defaults().kubeletScrapes().name();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
-             KubeletSimulator sim = KubeletSimulator.builder().nodes(nodes).podsPerNode(pods).token("footprint")
-                     .build().start();
+        try (FootprintRun run = FootprintRun.start(flags, "metrics-stream-pool-footprint-", POOL_JVM_OPTIONS);
+             KubeletSimulator sim = KubeletSimulator.builder().nodes(nodes).podsPerNode(pods)
+                     .token(FootprintRun.TOKEN).build().start();
              ApiServerDouble apiserver = new ApiServerDouble(sim.nodes())) {
-            admin.createTopics(List.of(Topics.defaults().kubeletScrapes().newTopic(3, (short) 1))).all().get();
-            Path ca = sim.writeCaCertificatePem(dir.resolve("kubelet-ca.crt"));
-            Path token = Files.writeString(dir.resolve("token"), "footprint");
-            Map<String, String> env = new LinkedHashMap<>();
+            run.createTopic(3);
+            Map<String, String> env = run.collectorEnv(sim, resolution);
             env.put("TARGET_SOURCE", "cluster");
             env.put("POOL_REPLICAS", "1");
             env.put("APISERVER_URL", apiserver.url().toString());
-            env.put("KUBELET_CA_FILE", ca.toString());
-            env.put("TOKEN_FILE", token.toString());
             env.put("METADATA_SOURCE", "apiserver");
-            env.put("SCRAPE_RESOLUTION", resolution.toSeconds() + "s");
-            env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-            env.put("OPS_HOST", "127.0.0.1");
             env.put("OPS_PORT", "0");
-            env.put("LOG_FORMAT", "text");
             env.put("MALLOC_ARENA_MAX", "2");
             if (flags.containsKey("env")) {
                 for (String pair : flags.get("env").split(",")) {
@@ -92,25 +55,24 @@ public final class PoolFootprintMain {
                     env.put(pair.substring(0, eq), pair.substring(eq + 1));
                 }
             }
-            JavaProcess collector = JavaProcess.start(javaHome, CollectorMeasurement.collectorClasspath(flags), "collector",
-                    "dev.metricsstream.collector.CollectorMain", jvmOptions, env, dir.resolve("collector.log"), null);
-            processes.add(collector);
-            try (CollectorMeasurement measurement = new CollectorMeasurement(collector, javaHome, bootstrap, topic)) {
+            JavaProcess collector = run.startCollector(env);
+            try (CollectorMeasurement measurement = new CollectorMeasurement(collector, run.javaHome(),
+                    run.bootstrap(), run.topic())) {
                 long firstPublishMillis = measurement.awaitFirstRecordMillis(Duration.ofSeconds(180));
                 if (firstPublishMillis < 0) {
-                    throw new IllegalStateException("the collector published nothing within 180 s; see " + dir);
+                    throw new IllegalStateException("the collector published nothing within 180 s; see " + run.dir());
                 }
                 System.out.printf(Locale.ROOT, "pool replica pid %d: %d nodes × %d pods, first scrape in Kafka %d ms"
                         + " after launch; settling %d s, then measuring for %d s (logs in %s)%n", collector.pid(),
-                        nodes, pods, firstPublishMillis, settle.toSeconds(), duration.toSeconds(), dir);
+                        nodes, pods, firstPublishMillis, settle.toSeconds(), duration.toSeconds(), run.dir());
                 CollectorMeasurement.sleep(settle.toMillis());
                 Map<String, Object> measured = measurement.measure(duration);
                 double expected = nodes * (duration.toMillis() / (double) resolution.toMillis());
                 Map<String, Object> result = new LinkedHashMap<>();
-                result.put("scenario", "pool-footprint-" + nodes + "n" + (tag.isEmpty() ? "" : "-" + tag));
+                result.put("scenario", run.scenario("pool-footprint-" + nodes + "n"));
                 result.put("machine", Machine.describe());
-                result.put("javaHome", javaHome.toString());
-                result.put("jvmOptions", jvmOptions);
+                result.put("javaHome", run.javaHome().toString());
+                result.put("jvmOptions", run.jvmOptions());
                 Map<String, String> shownEnv = new LinkedHashMap<>(env);
                 shownEnv.keySet().removeIf(k -> k.endsWith("_FILE") || k.equals("APISERVER_URL")
                         || k.equals("KAFKA_BOOTSTRAP_SERVERS"));
@@ -124,19 +86,12 @@ public final class PoolFootprintMain {
                 result.put("metricsServerV070SameMachineType", Map.of(
                         "500nodes", Map.of("cores", 0.029, "rssMiB", 268),
                         "1000nodes", Map.of("cores", 0.053, "rssMiB", 490)));
-                Files.createDirectories(results);
-                Path out = results.resolve(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
-                        .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + result.get("scenario") + ".json");
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
+                Path out = run.writeResult(result);
                 System.out.printf(Locale.ROOT, "%nfirst scrape %d ms | CPU %.3f cores | RSS avg %.1f MiB, peak %.1f"
                         + " MiB | %s of %.0f scrapes | threads %s | NMT %s%nresult: %s%n", firstPublishMillis,
                         (Double) measured.get("cpuCoresAverage"), (Double) measured.get("rssAverageMiB"),
                         (Double) measured.get("rssPeakSinceLaunchMiB"), measured.get("scrapesPublished"), expected,
                         measured.get("threads"), measured.get("nativeMemoryCommittedKiB"), out);
-            }
-        } finally {
-            for (int i = processes.size() - 1; i >= 0; i--) {
-                processes.get(i).close();
             }
         }
     }

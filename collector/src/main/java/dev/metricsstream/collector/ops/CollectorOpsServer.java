@@ -3,6 +3,7 @@ package dev.metricsstream.collector.ops;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.metricsstream.common.health.Health;
+import dev.metricsstream.common.ops.ServiceMain;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -10,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -37,11 +39,17 @@ public final class CollectorOpsServer implements AutoCloseable {
         this.worker = worker;
     }
 
-    /** Starts on {@code host:port}; port 0 picks a free one (see {@link #port()}). */
+    /**
+     * Starts on {@code host:port}; port 0 picks a free one (see {@link #port()}). A port already taken is a
+     * {@link ServiceMain.CannotStart} ({@code port_in_use}): the user can fix it.
+     */
     public static CollectorOpsServer start(String host, int port, PrometheusRegistry registry, Health health) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        } catch (BindException e) {
+            throw new ServiceMain.CannotStart("port_in_use", "the ops port " + host + ":" + port + " is taken ("
+                    + e.getMessage() + "); set OPS_PORT to a free port, or -1 for none");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the ops port " + host + ":" + port, e);
         }

@@ -40,7 +40,8 @@ final class CollectorFixture {
     }
 
     static CollectorApp collector(Map<String, String> env, InstantSource clock) {
-        return CollectorApp.create(CollectorConfig.from(env), clock, new PrometheusRegistry());
+        return CollectorApp.start(CollectorConfig.from(env), CollectorApp.Deps.production().withClock(clock)
+                .withRegistry(new PrometheusRegistry()).withLoopStart(CollectorApp.LoopStart.callerDriven()));
     }
 
     static SimNode node(KubeletSimulator sim, String name) {

@@ -163,8 +163,8 @@ class CollectorIT {
             Map<String, String> env = CollectorFixture.env(sim, broker, topics, dir);
             env.put("OPS_PORT", "0");
             env.put("OPS_HOST", "127.0.0.1");
-            try (CollectorApp collector = CollectorApp.create(CollectorConfig.from(env),
-                    java.time.InstantSource.system(), new PrometheusRegistry()).start(Duration.ZERO)) {
+            try (CollectorApp collector = CollectorApp.start(CollectorConfig.from(env), CollectorApp.Deps.production()
+                    .withRegistry(new PrometheusRegistry()).withLoopStart(CollectorApp.LoopStart.after(Duration.ZERO)))) {
                 HttpClient http = HttpClient.newHttpClient();
                 URI ops = URI.create("http://127.0.0.1:" + collector.opsPort());
                 assertEquals(200, get(http, ops.resolve("/livez")).statusCode());

@@ -22,7 +22,6 @@ import dev.metricsstream.testkit.kubelet.KubeletSimulator;
 import dev.metricsstream.testkit.kubelet.SimClock;
 import dev.metricsstream.testkit.kubelet.SimNode;
 import dev.metricsstream.testkit.kubelet.SimPod;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,10 +110,8 @@ class PoolIT {
                 FakeListWatchServer api = apiserver(sim)) {
             List<Long> cycles = new ArrayList<>();
             long sent;
-            try (CollectorApp zero = CollectorApp.create(CollectorConfig.from(clusterEnv(sim, topics, api, 0)),
-                    clock, new PrometheusRegistry());
-                    CollectorApp one = CollectorApp.create(CollectorConfig.from(clusterEnv(sim, topics, api, 1)),
-                            clock, new PrometheusRegistry())) {
+            try (CollectorApp zero = CollectorFixture.collector(clusterEnv(sim, topics, api, 0), clock);
+                    CollectorApp one = CollectorFixture.collector(clusterEnv(sim, topics, api, 1), clock)) {
                 await().atMost(PATIENCE).until(() -> zero.targets().size() + one.targets().size() == 20
                         && podsWatched(api, 2));
                 Set<String> shareZero = names(zero.targets());
@@ -183,10 +180,8 @@ class PoolIT {
             oldOwner.put("POOL_REPLICAS", "2");
             oldOwner.put("POOL_ORDINAL", Integer.toString(Rendezvous.owner(node, 2)));
             long sent;
-            try (CollectorApp old = CollectorApp.create(CollectorConfig.from(oldOwner), clock,
-                    new PrometheusRegistry());
-                    CollectorApp added = CollectorApp.create(CollectorConfig.from(newReplica), clock,
-                            new PrometheusRegistry())) {
+            try (CollectorApp old = CollectorFixture.collector(oldOwner, clock);
+                    CollectorApp added = CollectorFixture.collector(newReplica, clock)) {
                 assertTrue(names(old.targets()).contains(node) && names(added.targets()).contains(node),
                         node + " is in both shares during the change");
                 for (int cycle = 0; cycle < 3; cycle++) {

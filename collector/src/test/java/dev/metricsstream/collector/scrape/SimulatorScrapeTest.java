@@ -42,15 +42,24 @@ class SimulatorScrapeTest {
     @TempDir
     Path dir;
 
-    private KubeletSimulator simulator(SimClock clock, ResourceMetricsFormat format) {
-        return KubeletSimulator.builder().nodes(1).podsPerNode(30).seed(7).clock(clock).token(TOKEN).format(format)
-                .wholeSecondSamples(true).build().start();
+    /** One 30-pod node, 40 s into its life (every container has samples). */
+    private static KubeletSimulator simulator(SimClock clock, ResourceMetricsFormat format) {
+        KubeletSimulator sim = KubeletSimulator.builder().nodes(1).podsPerNode(30).seed(7).clock(clock).token(TOKEN)
+                .format(format).wholeSecondSamples(true).build().start();
+        clock.advance(Duration.ofSeconds(40));
+        return sim;
     }
 
     private KubeletHttp http(KubeletSimulator sim, Duration timeout) throws Exception {
         Path ca = sim.writeCaCertificatePem(dir.resolve("ca.crt"));
         Path token = Files.writeString(dir.resolve("token"), TOKEN);
         return new KubeletHttp(TlsContexts.trusting(ca), new BearerToken(token), timeout, 32L << 20);
+    }
+
+    /** {@code /metrics/resource} alone, no metadata: what the failure tests need. */
+    private static NodeScraper resourceOnly(KubeletHttp http) {
+        return new NodeScraper(List.of(HttpKubeletSource.metricsResource(http)), MetadataSource.none(),
+                new CollectorMetrics(new PrometheusRegistry()));
     }
 
     private static ScrapeTarget target(SimNode node) {
@@ -73,7 +82,6 @@ class SimulatorScrapeTest {
             throws Exception {
         SimClock clock = SimClock.fixed();
         try (KubeletSimulator sim = simulator(clock, format)) {
-            clock.advance(Duration.ofSeconds(40));
             KubeletHttp http = http(sim, Duration.ofSeconds(5));
             ScrapeTarget target = target(sim.nodes().get(0));
             long now = clock.millis();
@@ -110,7 +118,6 @@ class SimulatorScrapeTest {
     void a_scrape_carries_the_simulators_truth_and_its_pod_metadata() throws Exception {
         SimClock clock = SimClock.fixed();
         try (KubeletSimulator sim = simulator(clock, ResourceMetricsFormat.STABLE)) {
-            clock.advance(Duration.ofSeconds(40));
             KubeletHttp http = http(sim, Duration.ofSeconds(5));
             SimNode node = sim.nodes().get(0);
             NodeScraper scraper = new NodeScraper(List.of(HttpKubeletSource.metricsResource(http),
@@ -152,11 +159,9 @@ class SimulatorScrapeTest {
     void a_kubelet_going_down_is_connection_refused_even_on_a_kept_alive_connection() throws Exception {
         SimClock clock = SimClock.fixed();
         try (KubeletSimulator sim = simulator(clock, ResourceMetricsFormat.STABLE)) {
-            clock.advance(Duration.ofSeconds(40));
             KubeletHttp http = http(sim, Duration.ofSeconds(2));
             SimNode node = sim.nodes().get(0);
-            NodeScraper scraper = new NodeScraper(List.of(HttpKubeletSource.metricsResource(http)),
-                    MetadataSource.none(), new CollectorMetrics(new PrometheusRegistry()));
+            NodeScraper scraper = resourceOnly(http);
             for (int round = 0; round < 30; round++) {
                 node.setMode(NodeMode.OK);
                 assertEquals(node.pods().size(), scraper.scrape(target(node), clock.millis()).getPods().size());
@@ -172,11 +177,9 @@ class SimulatorScrapeTest {
     void every_failure_mode_of_a_kubelet_becomes_a_counted_reason() throws Exception {
         SimClock clock = SimClock.fixed();
         try (KubeletSimulator sim = simulator(clock, ResourceMetricsFormat.STABLE)) {
-            clock.advance(Duration.ofSeconds(40));
             KubeletHttp http = http(sim, Duration.ofMillis(500));
             SimNode node = sim.nodes().get(0);
-            NodeScraper scraper = new NodeScraper(List.of(HttpKubeletSource.metricsResource(http)),
-                    MetadataSource.none(), new CollectorMetrics(new PrometheusRegistry()));
+            NodeScraper scraper = resourceOnly(http);
             Map<NodeMode, String> expected = Map.of(
                     NodeMode.SILENT, "timeout",
                     NodeMode.DOWN, "connection_refused",
