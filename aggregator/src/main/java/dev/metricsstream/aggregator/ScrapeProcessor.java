@@ -159,7 +159,7 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
         next = next.withWindows(watermark, advanced.open());
         store.put(node, next);
         book.put(node, book(next));
-        advanced.closed().forEach(this::forward);
+        advanced.closed().forEach(closed -> forward(new Emission.WindowClosed(closed)));
         long usageTimestamp = next.newestSampleMillis() == Long.MIN_VALUE ? nowMillis : next.newestSampleMillis();
         forward(new Emission.NodeUsageUpdate(node, NodeUsages.of(node, scrape.getNodeInfo(),
                 resolution.toMillis(), next), usageTimestamp));
@@ -244,7 +244,7 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
             WindowCloser.Advanced advanced = windows.advance(node, state.windows(), samples,
                     state.windowWatermarkMillis(), watermark);
             state = state.withWindows(watermark, advanced.open());
-            advanced.closed().forEach(this::forward);
+            advanced.closed().forEach(closed -> forward(new Emission.WindowClosed(closed)));
             if (state.windows().isEmpty()) {
                 store.delete(node);
                 samples.deleteAll(node);
