@@ -2,6 +2,7 @@ package dev.metricsstream.aggregator;
 
 import dev.metricsstream.aggregator.scrape.Emission;
 import dev.metricsstream.aggregator.scrape.NodeUsages;
+import dev.metricsstream.aggregator.scrape.NotPublished;
 import dev.metricsstream.aggregator.scrape.ScrapeStep;
 import dev.metricsstream.aggregator.state.NodeState;
 import dev.metricsstream.aggregator.state.PodState;
@@ -163,10 +164,10 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
         long usageTimestamp = next.newestSampleMillis() == Long.MIN_VALUE ? nowMillis : next.newestSampleMillis();
         forward(new Emission.NodeUsageUpdate(node, NodeUsages.of(node, scrape.getNodeInfo(),
                 resolution.toMillis(), next), usageTimestamp));
-        for (Map.Entry<String, String> skipped : result.podsNotPublished().entrySet()) {
-            metrics.podNotPublished(reasonLabel(skipped.getValue()));
+        for (Map.Entry<String, NotPublished> skipped : result.podsNotPublished().entrySet()) {
+            metrics.podNotPublished(skipped.getValue().reason());
             LOG.atDebug().addKeyValue("node", node).addKeyValue("pod", skipped.getKey())
-                    .addKeyValue("reason", skipped.getValue()).log("pod not published this scrape");
+                    .addKeyValue("reason", skipped.getValue().detail()).log("pod not published this scrape");
         }
     }
 
@@ -278,18 +279,5 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
 
     private void forward(Emission emission) {
         context.forward(new Record<>(emission.key(), emission, emission.timestampMillis()));
-    }
-
-    private static String reasonLabel(String reason) {
-        if (reason.startsWith("phase ")) {
-            return "not_running";
-        }
-        if (reason.startsWith("duplicate")) {
-            return "duplicate";
-        }
-        if (reason.startsWith("no running")) {
-            return "no_container";
-        }
-        return "incomplete";
     }
 }

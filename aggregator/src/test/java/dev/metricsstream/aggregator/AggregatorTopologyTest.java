@@ -269,6 +269,25 @@ class AggregatorTopologyTest {
     }
 
     @Test
+    void every_reason_a_pod_is_held_back_is_counted_under_its_own_label() {
+        long ts = T + 15_000;
+        pipe(steady("node1", 0)); // the web pod's first point: held back as incomplete
+        List<String> labels = List.of("incomplete", "not_running", "no_container", "duplicate");
+        Map<String, Double> before = new java.util.HashMap<>();
+        labels.forEach(label -> before.put(label, metrics.podsNotPublishedCount(label)));
+        pipe(steady("node1", 15,
+                pod("ns", "fresh", "Running", container("c", NODE_START, ts, CORE_SECOND, MIB)),
+                pod("ns", "pending", "Pending", container("c", NODE_START, ts, CORE_SECOND, MIB)),
+                pod("ns", "empty", "Running"),
+                pod("ns", "web-node1", "Running", container("c", NODE_START, ts, CORE_SECOND, MIB))));
+        assertEquals(List.of("ns/web-node1"), podMetrics.readKeyValuesToList().stream().map(kv -> kv.key).toList(),
+                "only the first web pod is published");
+        for (String label : labels) {
+            assertEquals(1, metrics.podsNotPublishedCount(label) - before.get(label), label);
+        }
+    }
+
+    @Test
     void silent_node_and_its_pods_are_tombstoned_by_the_wall_clock_punctuator() {
         pipe(steady("node1", 0));
         pipe(steady("node1", 15));
