@@ -20,7 +20,6 @@ import dev.metricsstream.schemas.WindowKey;
 import dev.metricsstream.testkit.kafka.KafkaBroker;
 import dev.metricsstream.testkit.kafka.KafkaBrokerExtension;
 import dev.metricsstream.testkit.kafka.MetricsTopicsReader;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +70,7 @@ class WindowSamplesRestoreIT {
                 produceRound(producer, topics, t0, round, random, cumulative);
             }
             try (AggregatorApp first = AggregatorApp.start(AggregatorConfig.from(env(broker, topics, "a")),
-                    new PrometheusRegistry())) {
+                    AggregatorApp.Deps.production())) {
                 awaitNodeValuesUpTo(out, t0 + (FIRST_ROUNDS - 1) * 15_000L);
             }
             for (int round = FIRST_ROUNDS; round < ROUNDS; round++) {
@@ -79,7 +78,7 @@ class WindowSamplesRestoreIT {
             }
             long lastSample = t0 + (ROUNDS - 1) * 15_000L;
             try (AggregatorApp second = AggregatorApp.start(AggregatorConfig.from(env(broker, topics, "b")),
-                    new PrometheusRegistry())) {
+                    AggregatorApp.Deps.production())) {
                 awaitNodeValuesUpTo(out, lastSample);
             }
 
