@@ -50,9 +50,9 @@ class AggregatorTopologyTest {
     Path stateDir;
 
     final Topics topics = Topics.withPrefix("test.");
-    final AggregatorMetrics metrics = AggregatorMetrics.unregistered();
+    TopologyFixture fixture;
+    AggregatorMetrics metrics;
     TopologyTestDriver driver;
-    TestInputTopic<String, NodeScrape> scrapes;
     TestInputTopic<byte[], byte[]> rawScrapes;
     TestOutputTopic<String, NodeMetrics> nodeMetrics;
     TestOutputTopic<String, PodMetrics> podMetrics;
@@ -62,33 +62,24 @@ class AggregatorTopologyTest {
 
     @BeforeEach
     void start() {
-        AggregatorConfig config = AggregatorConfig.from(Map.of(
-                "STATE_DIR", stateDir.toString(),
+        fixture = new TopologyFixture(topics, stateDir, Instant.ofEpochMilli(T), Map.of(
                 "SCRAPE_RESOLUTION", "15s",
                 "WINDOW_GRACE", "10s"));
-        driver = new TopologyTestDriver(AggregatorTopology.build(topics, config, metrics),
-                AggregatorTopology.streamsProperties(topics, config, metrics), Instant.ofEpochMilli(T));
-        scrapes = driver.createInputTopic(topics.kubeletScrapes().name(),
-                topics.kubeletScrapes().keySerde().serializer(), topics.kubeletScrapes().valueSerde().serializer());
+        metrics = fixture.metrics;
+        driver = fixture.driver;
         rawScrapes = driver.createInputTopic(topics.kubeletScrapes().name(), new ByteArraySerializer(),
                 new ByteArraySerializer());
-        nodeMetrics = driver.createOutputTopic(topics.nodeMetrics().name(),
-                topics.nodeMetrics().keySerde().deserializer(), topics.nodeMetrics().valueSerde().deserializer());
-        podMetrics = driver.createOutputTopic(topics.podMetrics().name(),
-                topics.podMetrics().keySerde().deserializer(), topics.podMetrics().valueSerde().deserializer());
-        nodeWindows = driver.createOutputTopic(topics.nodeMetricsWindows().name(),
-                topics.nodeMetricsWindows().keySerde().deserializer(),
-                topics.nodeMetricsWindows().valueSerde().deserializer());
-        podWindows = driver.createOutputTopic(topics.podMetricsWindows().name(),
-                topics.podMetricsWindows().keySerde().deserializer(),
-                topics.podMetricsWindows().valueSerde().deserializer());
+        nodeMetrics = fixture.output(topics.nodeMetrics());
+        podMetrics = fixture.output(topics.podMetrics());
+        nodeWindows = fixture.output(topics.nodeMetricsWindows());
+        podWindows = fixture.output(topics.podMetricsWindows());
         deadLetters = driver.createOutputTopic(topics.kubeletScrapesDlq().name(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        fixture.close();
     }
 
     /** Pod "web" (0.5 cores) and the node (2 cores) at T + seconds. */
@@ -103,7 +94,7 @@ class AggregatorTopologyTest {
     }
 
     void pipe(NodeScrape scrape) {
-        scrapes.pipeInput(scrape.getNodeName(), scrape, scrape.getScrapeTimeMillis());
+        fixture.pipe(scrape);
     }
 
     @Test
@@ -352,7 +343,7 @@ class AggregatorTopologyTest {
         rawScrapes.pipeInput("node1".getBytes(StandardCharsets.UTF_8),
                 "not avro at all".getBytes(StandardCharsets.UTF_8), T);
         NodeScrape misfiled = steady("node2", 0);
-        scrapes.pipeInput("node1", misfiled, T); // keyed by another node than it describes
+        fixture.scrapes.pipeInput("node1", misfiled, T); // keyed by another node than it describes
         pipe(steady("node1", 0));
         pipe(steady("node1", 15));
 
