@@ -1,29 +1,33 @@
 package dev.metricsstream.aggregator;
 
 import dev.metricsstream.common.health.Health;
-import dev.metricsstream.common.health.HealthCheck;
 import dev.metricsstream.common.ops.OpsServer;
+import dev.metricsstream.common.ops.ProcessMetrics;
 import dev.metricsstream.schemas.Topics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.streams.CloseOptions;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.ThreadMetadata;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The aggregator's one composition root: topics, topology, Kafka Streams, health and the ops port. Usable in-process
- * (the standalone launcher and the benchmark start it with a config map) as well as from {@link AggregatorMain}.
+ * The aggregator's one composition root. At start-up it
+ * <ol>
+ *   <li>administers its topics ({@link TopicAdministration}: creates the missing ones, checks cleanup policies; the
+ *       {@code topics} readiness check follows them),</li>
+ *   <li>builds the topology into Kafka Streams ({@link AggregatorStreams}) and exports Kafka Streams' metrics beside
+ *       its own counters ({@link AggregatorMetrics}, {@link StreamsMetricsCollector}),</li>
+ *   <li>names its health checks ({@link AggregatorHealth}: live while Kafka Streams has not failed, ready once it
+ *       runs, has restored its state and the topics are right),</li>
+ *   <li>starts Kafka Streams, then the ops port ({@code /metrics}, {@code /livez}, {@code /readyz}; not with
+ *       {@code OPS_PORT=-1}).</li>
+ * </ol>
+ * Usable in-process (the standalone launcher, tests) as well as from {@link AggregatorMain}:
  *
  * <pre>{@code
  * try (AggregatorApp app = AggregatorApp.start(AggregatorConfig.from(Map.of(
- *         "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "STATE_DIR", dir, "OPS_PORT", "0")), new PrometheusRegistry())) {
+ *         "KAFKA_BOOTSTRAP_SERVERS", bootstrap, "STATE_DIR", dir, "OPS_PORT", "0")),
+ *         AggregatorApp.Deps.production())) {
  *     ...
  * }
  * }</pre>
@@ -31,110 +35,85 @@ import org.slf4j.LoggerFactory;
 public final class AggregatorApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AggregatorApp.class);
-    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final KafkaStreams streams;
-    private final Health health;
+    /**
+     * What the aggregator takes from outside its configuration. No clock: its only wall time is Kafka Streams' own
+     * (the staleness punctuator and tombstone timestamps), which {@code TopologyTestDriver} replaces in tests.
+     *
+     * @param registry where its counters and Kafka Streams' metrics are registered, and what {@code /metrics} serves
+     * @param topics   the topic administration step
+     */
+    public record Deps(PrometheusRegistry registry, TopicAdministration topics) {
+        /** What {@link AggregatorMain} passes: a registry with the JVM metrics, the topics administered by Admin. */
+        public static Deps production() {
+            return new Deps(ProcessMetrics.newRegistryWithJvmMetrics(), TopicAdministration.kafkaAdmin());
+        }
+
+        /** The same with another topic administration step (a test's, or none when someone else owns the topics). */
+        public Deps withTopics(TopicAdministration administration) {
+            return new Deps(registry, administration);
+        }
+    }
+
+    private final TopicAdministration.Started topicSetup;
+    private final AggregatorStreams streams;
     private final AggregatorMetrics metrics;
+    private final Health health;
     private final OpsServer ops;
-    private final CountDownLatch stopped;
-    private final TopicSetup topicSetup;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private AggregatorApp(KafkaStreams streams, Health health, AggregatorMetrics metrics, OpsServer ops,
-                          CountDownLatch stopped, TopicSetup topicSetup) {
-        this.stopped = stopped;
+    private AggregatorApp(TopicAdministration.Started topicSetup, AggregatorStreams streams, AggregatorMetrics metrics,
+                          Health health, OpsServer ops) {
         this.topicSetup = topicSetup;
         this.streams = streams;
-        this.health = health;
         this.metrics = metrics;
+        this.health = health;
         this.ops = ops;
     }
 
-    /** Ensures the topics, starts Kafka Streams and (unless OPS_PORT is -1) the ops port. */
-    public static AggregatorApp start(AggregatorConfig config, PrometheusRegistry registry)
-            throws InterruptedException {
+    /** Starts the aggregator: topics, Kafka Streams, health and (unless {@code OPS_PORT} is -1) the ops port. */
+    public static AggregatorApp start(AggregatorConfig config, Deps deps) throws InterruptedException {
         LOG.info("starting with {}", config);
         Topics topics = Topics.withPrefix(config.topicPrefix());
-        TopicSetup topicSetup = TopicSetup.start(Admin.create(config.kafka().clientProperties()), topics,
-                config.topicPartitions(), config.topicReplicationFactor(), config.createTopics(),
-                TopicSetup.FIRST_CHECK_DEADLINE, TopicSetup.RECHECK_INTERVAL);
-        AggregatorMetrics metrics = new AggregatorMetrics(registry);
-        KafkaStreams streams = new KafkaStreams(AggregatorTopology.build(topics, config, metrics),
-                AggregatorTopology.streamsProperties(topics, config, metrics));
-        RestoreTracker restores = new RestoreTracker();
-        streams.setGlobalStateRestoreListener(restores);
-        streams.setUncaughtExceptionHandler(exception -> {
-            LOG.atError().addKeyValue("reason", exception.getClass().getSimpleName())
-                    .setCause(exception).log("stream thread failed; replacing it");
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        CountDownLatch stopped = new CountDownLatch(1);
-        streams.setStateListener((newState, oldState) -> {
-            LOG.atInfo().addKeyValue("state", newState.name()).log("Kafka Streams {} -> {}", oldState, newState);
-            if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
-                stopped.countDown();
+        TopicAdministration.Started topicSetup = deps.topics().start(config, topics);
+        AggregatorStreams streams = null;
+        try {
+            AggregatorMetrics metrics = new AggregatorMetrics(deps.registry());
+            streams = AggregatorStreams.create(topics, config, metrics);
+            deps.registry().register(new StreamsMetricsCollector(streams::kafkaStreams));
+            Health health = AggregatorHealth.of(streams.kafkaStreams(), streams.restores(), topicSetup.readiness());
+            streams.start();
+            OpsServer ops = config.ops().enabled()
+                    ? OpsServer.start(config.ops().host(), config.ops().port(), deps.registry(), health) : null;
+            return new AggregatorApp(topicSetup, streams, metrics, health, ops);
+        } catch (RuntimeException e) {
+            if (streams != null) {
+                streams.close();
             }
-        });
-        registry.register(new StreamsMetricsCollector(() -> streams));
-        Health health = health(streams, restores, topicSetup.readiness());
-        streams.start();
-        OpsServer ops = config.ops().enabled()
-                ? OpsServer.start(config.ops().host(), config.ops().port(), registry, health) : null;
-        return new AggregatorApp(streams, health, metrics, ops, stopped, topicSetup);
-    }
-
-    static Health health(KafkaStreams streams, RestoreTracker restores, HealthCheck topics) {
-        return new Health()
-                .addLiveness(HealthCheck.of("streams-not-failed", () -> {
-                    KafkaStreams.State state = streams.state();
-                    return state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
-                            || state == KafkaStreams.State.NOT_RUNNING
-                            ? HealthCheck.Result.failed("Kafka Streams is " + state)
-                            : HealthCheck.Result.passed();
-                }))
-                .addLiveness(HealthCheck.of("stream-threads-alive", () -> {
-                    if (streams.state() != KafkaStreams.State.RUNNING
-                            && streams.state() != KafkaStreams.State.REBALANCING) {
-                        return HealthCheck.Result.passed();
-                    }
-                    Set<ThreadMetadata> threads = streams.metadataForLocalThreads();
-                    long alive = threads.stream().filter(t -> !"DEAD".equals(t.threadState())).count();
-                    return alive > 0 ? HealthCheck.Result.passed()
-                            : HealthCheck.Result.failed("no stream thread alive");
-                }))
-                .addReadiness(HealthCheck.of("streams-running", () -> streams.state() == KafkaStreams.State.RUNNING
-                        ? HealthCheck.Result.passed()
-                        : HealthCheck.Result.failed("Kafka Streams is " + streams.state())))
-                .addReadiness(HealthCheck.of("state-restored", () -> {
-                    // Kafka Streams' own count is the truth; the listener only names what is being restored
-                    double remaining = remainingRestoreRecords(streams);
-                    return remaining <= 0 ? HealthCheck.Result.passed()
-                            : HealthCheck.Result.failed((long) remaining + " records to restore into "
-                                    + restores.restoring());
-                }))
-                .addReadiness(topics);
-    }
-
-    /** Sum of Kafka Streams' {@code restore-remaining-records-total} over all tasks (0 when nothing restores). */
-    static double remainingRestoreRecords(KafkaStreams streams) {
-        double remaining = 0;
-        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metric
-                : streams.metrics().entrySet()) {
-            if (metric.getKey().name().equals("restore-remaining-records-total")
-                    && metric.getValue().metricValue() instanceof Number number && !Double.isNaN(number.doubleValue())) {
-                remaining += number.doubleValue();
-            }
+            topicSetup.close();
+            throw e;
         }
-        return remaining;
+    }
+
+    /**
+     * Transitional: the {@code start(config, registry)} of before {@link Deps}, kept only for the cross-service tests
+     * outside this module that still call it; they move to {@link #start(AggregatorConfig, Deps)}.
+     *
+     * @deprecated use {@link #start(AggregatorConfig, Deps)}
+     */
+    @Deprecated(forRemoval = true)
+    public static AggregatorApp start(AggregatorConfig config, PrometheusRegistry registry)
+            throws InterruptedException {
+        return start(config, new Deps(registry, TopicAdministration.kafkaAdmin()));
     }
 
     /** Blocks until Kafka Streams has stopped (closed or failed). */
     public void awaitStopped() throws InterruptedException {
-        stopped.await();
+        streams.awaitStopped();
     }
 
     public KafkaStreams streams() {
-        return streams;
+        return streams.kafkaStreams();
     }
 
     public Health health() {
@@ -151,21 +130,19 @@ public final class AggregatorApp implements AutoCloseable {
     }
 
     /**
-     * Leaves the group (so its partitions move at once) and closes Kafka Streams, committing what was processed;
-     * then stops the ops port.
+     * Stops in reverse order of start: the ops port, then Kafka Streams (leaving the group so its partitions move at
+     * once, committing what was processed), then the topic administration. Idempotent.
      */
     @Override
     public void close() {
-        LOG.info("stopping");
-        boolean clean = streams.close(CloseOptions.groupMembershipOperation(
-                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
-        if (!clean) {
-            LOG.atWarn().addKeyValue("reason", "close_timeout").log("Kafka Streams did not stop within {}",
-                    CLOSE_TIMEOUT);
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
+        LOG.info("stopping");
         if (ops != null) {
             ops.close();
         }
+        streams.close();
         topicSetup.close();
     }
 }

@@ -1,12 +1,11 @@
 package dev.metricsstream.aggregator;
 
-import dev.metricsstream.common.ops.ProcessMetrics;
 import dev.metricsstream.common.ops.ServiceMain;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads the environment, starts {@link AggregatorApp} and stops it cleanly on SIGTERM. */
+/** Reads the environment, starts {@link AggregatorApp}, stops it cleanly on SIGTERM; exits 1 if Kafka Streams fails. */
 public final class AggregatorMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(AggregatorMain.class);
@@ -16,7 +15,7 @@ public final class AggregatorMain {
 
     public static void main(String[] args) throws Exception {
         ServiceMain.run(LOG, AggregatorConfig::from,
-                config -> AggregatorApp.start(config, ProcessMetrics.newRegistryWithJvmMetrics()),
+                config -> AggregatorApp.start(config, AggregatorApp.Deps.production()),
                 app -> {
                     app.awaitStopped();
                     if (app.streams().state() == KafkaStreams.State.ERROR) {

@@ -1,7 +1,9 @@
 package dev.metricsstream.aggregator;
 
+import dev.metricsstream.aggregator.scrape.NotPublished;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,8 +19,8 @@ public final class AggregatorMetrics {
     public static final List<String> DEAD_LETTER_STAGES = List.of("deserialization", "processing");
     public static final List<String> TOMBSTONE_KINDS = List.of("node", "pod");
     public static final List<String> TOMBSTONE_CAUSES = List.of("missing", "stale");
-    public static final List<String> POD_NOT_PUBLISHED_REASONS = List.of("incomplete", "not_running", "no_container",
-            "duplicate");
+    public static final List<String> POD_NOT_PUBLISHED_REASONS = Arrays.stream(NotPublished.Reason.values())
+            .map(NotPublished.Reason::label).toList();
 
     private final Counter scrapes;
     private final Counter deadLetters;
@@ -70,8 +72,8 @@ public final class AggregatorMetrics {
         tombstones.labelValues(kind, cause).inc();
     }
 
-    void podNotPublished(String reason) {
-        podsNotPublished.labelValues(reason).inc();
+    void podNotPublished(NotPublished.Reason reason) {
+        podsNotPublished.labelValues(reason.label()).inc();
     }
 
     void lateWindowSamples(int windows) {
@@ -88,6 +90,10 @@ public final class AggregatorMetrics {
 
     public double tombstoneCount(String kind, String cause) {
         return tombstones.labelValues(kind, cause).get();
+    }
+
+    public double podsNotPublishedCount(String reason) {
+        return podsNotPublished.labelValues(reason).get();
     }
 
     public double scrapeCount(String outcome) {

@@ -2,6 +2,7 @@ package dev.metricsstream.aggregator;
 
 import dev.metricsstream.aggregator.scrape.Emission;
 import dev.metricsstream.aggregator.scrape.NodeUsages;
+import dev.metricsstream.aggregator.scrape.NotPublished;
 import dev.metricsstream.aggregator.scrape.ScrapeStep;
 import dev.metricsstream.aggregator.state.NodeState;
 import dev.metricsstream.aggregator.state.PodState;
@@ -159,14 +160,14 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
         next = next.withWindows(watermark, advanced.open());
         store.put(node, next);
         book.put(node, book(next));
-        advanced.closed().forEach(this::forward);
+        advanced.closed().forEach(closed -> forward(new Emission.WindowClosed(closed)));
         long usageTimestamp = next.newestSampleMillis() == Long.MIN_VALUE ? nowMillis : next.newestSampleMillis();
         forward(new Emission.NodeUsageUpdate(node, NodeUsages.of(node, scrape.getNodeInfo(),
                 resolution.toMillis(), next), usageTimestamp));
-        for (Map.Entry<String, String> skipped : result.podsNotPublished().entrySet()) {
-            metrics.podNotPublished(reasonLabel(skipped.getValue()));
+        for (Map.Entry<String, NotPublished> skipped : result.podsNotPublished().entrySet()) {
+            metrics.podNotPublished(skipped.getValue().reason());
             LOG.atDebug().addKeyValue("node", node).addKeyValue("pod", skipped.getKey())
-                    .addKeyValue("reason", skipped.getValue()).log("pod not published this scrape");
+                    .addKeyValue("reason", skipped.getValue().detail()).log("pod not published this scrape");
         }
     }
 
@@ -244,7 +245,7 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
             WindowCloser.Advanced advanced = windows.advance(node, state.windows(), samples,
                     state.windowWatermarkMillis(), watermark);
             state = state.withWindows(watermark, advanced.open());
-            advanced.closed().forEach(this::forward);
+            advanced.closed().forEach(closed -> forward(new Emission.WindowClosed(closed)));
             if (state.windows().isEmpty()) {
                 store.delete(node);
                 samples.deleteAll(node);
@@ -278,18 +279,5 @@ final class ScrapeProcessor implements Processor<String, NodeScrape, String, Emi
 
     private void forward(Emission emission) {
         context.forward(new Record<>(emission.key(), emission, emission.timestampMillis()));
-    }
-
-    private static String reasonLabel(String reason) {
-        if (reason.startsWith("phase ")) {
-            return "not_running";
-        }
-        if (reason.startsWith("duplicate")) {
-            return "duplicate";
-        }
-        if (reason.startsWith("no running")) {
-            return "no_container";
-        }
-        return "incomplete";
     }
 }

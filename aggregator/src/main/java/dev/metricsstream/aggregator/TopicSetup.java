@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * topic with {@code CREATE_TOPICS=false}, a wrong cleanup policy, an unreachable broker) is checked again every
  * {@code recheckInterval} until it is right, so readiness follows the topics instead of the first look at them.
  */
-final class TopicSetup implements AutoCloseable {
+final class TopicSetup implements TopicAdministration.Started {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -91,7 +91,8 @@ final class TopicSetup implements AutoCloseable {
     }
 
     /** The {@code topics} readiness check: passes once the topics are as expected. */
-    HealthCheck readiness() {
+    @Override
+    public HealthCheck readiness() {
         return HealthCheck.of("topics", () -> {
             List<String> current = problems.get();
             return current.isEmpty() ? HealthCheck.Result.passed()

@@ -2,15 +2,16 @@ package dev.metricsstream.aggregator;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metricsstream.avro.NodeScrape;
 import dev.metricsstream.avro.NodeUsage;
+import dev.metricsstream.common.health.HealthCheck;
 import dev.metricsstream.schemas.Topics;
 import dev.metricsstream.testkit.kafka.KafkaBroker;
 import dev.metricsstream.testkit.kafka.KafkaBrokerExtension;
 import dev.metricsstream.testkit.metrics.ScrapedSamples;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -67,7 +69,7 @@ class AggregatorAppIT {
         String prefix = broker.uniqueTopicName("app") + ".";
         Topics topics = Topics.withPrefix(prefix);
         try (AggregatorApp app = AggregatorApp.start(AggregatorConfig.from(env(broker, prefix)),
-                new PrometheusRegistry())) {
+                AggregatorApp.Deps.production())) {
             await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
                 HttpResponse<String> ready = get(app, "/readyz?verbose");
                 assertEquals(200, ready.statusCode(), ready.body());
@@ -121,7 +123,7 @@ class AggregatorAppIT {
             throws Exception {
         String prefix = broker.uniqueTopicName("zero") + ".";
         try (AggregatorApp app = AggregatorApp.start(AggregatorConfig.from(env(broker, prefix)),
-                new PrometheusRegistry())) {
+                AggregatorApp.Deps.production())) {
             String body = get(app, "/metrics").body();
             ScrapedSamples samples = ScrapedSamples.parse(body);
 
@@ -144,6 +146,38 @@ class AggregatorAppIT {
         }
     }
 
+    @Test
+    void is_ready_only_while_its_topic_administration_step_says_the_topics_are_right_and_closes_that_step(
+            KafkaBroker broker) throws Exception {
+        Topics topics = broker.createUniqueTopics(2); // this test's administration creates nothing
+        AtomicBoolean topicsRight = new AtomicBoolean(false);
+        AtomicBoolean administrationClosed = new AtomicBoolean(false);
+        TopicAdministration administration = (config, ignored) -> new TopicAdministration.Started() {
+            @Override
+            public HealthCheck readiness() {
+                return HealthCheck.of("topics", () -> topicsRight.get() ? HealthCheck.Result.passed()
+                        : HealthCheck.Result.failed("not yet"));
+            }
+
+            @Override
+            public void close() {
+                administrationClosed.set(true);
+            }
+        };
+        try (AggregatorApp app = AggregatorApp.start(AggregatorConfig.from(env(broker, topics.prefix())),
+                AggregatorApp.Deps.production().withTopics(administration))) {
+            await().atMost(WAIT).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
+            HttpResponse<String> notReady = get(app, "/readyz");
+            assertEquals(503, notReady.statusCode());
+            assertTrue(notReady.body().contains("[-]topics failed: not yet"), notReady.body());
+
+            topicsRight.set(true);
+            await().atMost(WAIT).untilAsserted(() -> assertEquals(200, get(app, "/readyz").statusCode()));
+            assertFalse(administrationClosed.get());
+        }
+        assertTrue(administrationClosed.get(), "closing the app closes its topic administration");
+    }
+
     private static void expectZero(ScrapedSamples samples, List<String> missing, String name, String... labels) {
         Double value = samples.get(name, labels);
         if (value == null || value != 0.0) {
@@ -158,7 +192,7 @@ class AggregatorAppIT {
         broker.createTopic(topics.podMetrics().name(), 2,
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
         try (AggregatorApp app = AggregatorApp.start(AggregatorConfig.from(env(broker, prefix)),
-                new PrometheusRegistry())) {
+                AggregatorApp.Deps.production())) {
             await().atMost(WAIT).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
             HttpResponse<String> ready = get(app, "/readyz");
             assertEquals(503, ready.statusCode());

@@ -11,7 +11,6 @@ import dev.metricsstream.schemas.Topics;
 import dev.metricsstream.testkit.kafka.MetricsTopicsReader;
 import dev.metricsstream.testkit.kafka.KafkaBroker;
 import dev.metricsstream.testkit.kafka.KafkaBrokerExtension;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -80,7 +79,8 @@ class AggregatorFailoverIT {
             Map<String, String> envB = new HashMap<>(common);
             envB.put("STATE_DIR", temp.resolve("b").toString());
             envB.put("OPS_PORT", "-1");
-            try (AggregatorApp instanceB = AggregatorApp.start(AggregatorConfig.from(envB), new PrometheusRegistry())) {
+            try (AggregatorApp instanceB = AggregatorApp.start(AggregatorConfig.from(envB),
+                    AggregatorApp.Deps.production())) {
                 await().atMost(WAIT).until(() -> instanceB.streams().state() == KafkaStreams.State.RUNNING
                         && activeTasks(instanceB) > 0 && activeTasks(instanceB) < PARTITIONS);
 

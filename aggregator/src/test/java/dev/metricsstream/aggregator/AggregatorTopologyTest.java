@@ -50,9 +50,9 @@ class AggregatorTopologyTest {
     Path stateDir;
 
     final Topics topics = Topics.withPrefix("test.");
-    final AggregatorMetrics metrics = AggregatorMetrics.unregistered();
+    TopologyFixture fixture;
+    AggregatorMetrics metrics;
     TopologyTestDriver driver;
-    TestInputTopic<String, NodeScrape> scrapes;
     TestInputTopic<byte[], byte[]> rawScrapes;
     TestOutputTopic<String, NodeMetrics> nodeMetrics;
     TestOutputTopic<String, PodMetrics> podMetrics;
@@ -62,33 +62,24 @@ class AggregatorTopologyTest {
 
     @BeforeEach
     void start() {
-        AggregatorConfig config = AggregatorConfig.from(Map.of(
-                "STATE_DIR", stateDir.toString(),
+        fixture = new TopologyFixture(topics, stateDir, Instant.ofEpochMilli(T), Map.of(
                 "SCRAPE_RESOLUTION", "15s",
                 "WINDOW_GRACE", "10s"));
-        driver = new TopologyTestDriver(AggregatorTopology.build(topics, config, metrics),
-                AggregatorTopology.streamsProperties(topics, config, metrics), Instant.ofEpochMilli(T));
-        scrapes = driver.createInputTopic(topics.kubeletScrapes().name(),
-                topics.kubeletScrapes().keySerde().serializer(), topics.kubeletScrapes().valueSerde().serializer());
+        metrics = fixture.metrics;
+        driver = fixture.driver;
         rawScrapes = driver.createInputTopic(topics.kubeletScrapes().name(), new ByteArraySerializer(),
                 new ByteArraySerializer());
-        nodeMetrics = driver.createOutputTopic(topics.nodeMetrics().name(),
-                topics.nodeMetrics().keySerde().deserializer(), topics.nodeMetrics().valueSerde().deserializer());
-        podMetrics = driver.createOutputTopic(topics.podMetrics().name(),
-                topics.podMetrics().keySerde().deserializer(), topics.podMetrics().valueSerde().deserializer());
-        nodeWindows = driver.createOutputTopic(topics.nodeMetricsWindows().name(),
-                topics.nodeMetricsWindows().keySerde().deserializer(),
-                topics.nodeMetricsWindows().valueSerde().deserializer());
-        podWindows = driver.createOutputTopic(topics.podMetricsWindows().name(),
-                topics.podMetricsWindows().keySerde().deserializer(),
-                topics.podMetricsWindows().valueSerde().deserializer());
+        nodeMetrics = fixture.output(topics.nodeMetrics());
+        podMetrics = fixture.output(topics.podMetrics());
+        nodeWindows = fixture.output(topics.nodeMetricsWindows());
+        podWindows = fixture.output(topics.podMetricsWindows());
         deadLetters = driver.createOutputTopic(topics.kubeletScrapesDlq().name(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        fixture.close();
     }
 
     /** Pod "web" (0.5 cores) and the node (2 cores) at T + seconds. */
@@ -103,7 +94,7 @@ class AggregatorTopologyTest {
     }
 
     void pipe(NodeScrape scrape) {
-        scrapes.pipeInput(scrape.getNodeName(), scrape, scrape.getScrapeTimeMillis());
+        fixture.pipe(scrape);
     }
 
     @Test
@@ -269,6 +260,25 @@ class AggregatorTopologyTest {
     }
 
     @Test
+    void every_reason_a_pod_is_held_back_is_counted_under_its_own_label() {
+        long ts = T + 15_000;
+        pipe(steady("node1", 0)); // the web pod's first point: held back as incomplete
+        List<String> labels = List.of("incomplete", "not_running", "no_container", "duplicate");
+        Map<String, Double> before = new java.util.HashMap<>();
+        labels.forEach(label -> before.put(label, metrics.podsNotPublishedCount(label)));
+        pipe(steady("node1", 15,
+                pod("ns", "fresh", "Running", container("c", NODE_START, ts, CORE_SECOND, MIB)),
+                pod("ns", "pending", "Pending", container("c", NODE_START, ts, CORE_SECOND, MIB)),
+                pod("ns", "empty", "Running"),
+                pod("ns", "web-node1", "Running", container("c", NODE_START, ts, CORE_SECOND, MIB))));
+        assertEquals(List.of("ns/web-node1"), podMetrics.readKeyValuesToList().stream().map(kv -> kv.key).toList(),
+                "only the first web pod is published");
+        for (String label : labels) {
+            assertEquals(1, metrics.podsNotPublishedCount(label) - before.get(label), label);
+        }
+    }
+
+    @Test
     void silent_node_and_its_pods_are_tombstoned_by_the_wall_clock_punctuator() {
         pipe(steady("node1", 0));
         pipe(steady("node1", 15));
@@ -333,7 +343,7 @@ class AggregatorTopologyTest {
         rawScrapes.pipeInput("node1".getBytes(StandardCharsets.UTF_8),
                 "not avro at all".getBytes(StandardCharsets.UTF_8), T);
         NodeScrape misfiled = steady("node2", 0);
-        scrapes.pipeInput("node1", misfiled, T); // keyed by another node than it describes
+        fixture.scrapes.pipeInput("node1", misfiled, T); // keyed by another node than it describes
         pipe(steady("node1", 0));
         pipe(steady("node1", 15));
 

@@ -15,7 +15,6 @@ import dev.metricsstream.aggregator.state.NodeStateSerde;
 import dev.metricsstream.aggregator.state.WindowSampleStore;
 import dev.metricsstream.aggregator.window.OpenWindows;
 import dev.metricsstream.aggregator.window.SampleSeries;
-import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.NodeScrape;
@@ -24,12 +23,10 @@ import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.avro.PodSample;
 import dev.metricsstream.avro.PodUsage;
 import dev.metricsstream.schemas.Topics;
-import dev.metricsstream.schemas.WindowKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +34,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -64,10 +60,9 @@ class NodeStateWindowsTest {
     @TempDir
     Path stateDir;
 
-    final Topics topics = Topics.withPrefix("w.");
-    final AggregatorMetrics metrics = AggregatorMetrics.unregistered();
+    TopologyFixture fixture;
+    AggregatorMetrics metrics;
     TopologyTestDriver driver;
-    TestInputTopic<String, NodeScrape> scrapes;
     TestOutputTopic<String, NodeMetrics> nodeMetrics;
     TestOutputTopic<String, PodMetrics> podMetrics;
     TestOutputTopic<String, NodeUsage> nodeUsage;
@@ -76,29 +71,21 @@ class NodeStateWindowsTest {
 
     @BeforeEach
     void start() {
-        AggregatorConfig config = AggregatorConfig.from(Map.of("STATE_DIR", stateDir.toString(),
+        fixture = new TopologyFixture(Topics.withPrefix("w."), stateDir, Instant.ofEpochMilli(T0), Map.of(
                 "SCRAPE_RESOLUTION", "15s", "WINDOW_GRACE", "30s", "WINDOW_SIZES", "1m,5m,1h"));
-        driver = new TopologyTestDriver(AggregatorTopology.build(topics, config, metrics),
-                AggregatorTopology.streamsProperties(topics, config, metrics), Instant.ofEpochMilli(T0));
-        scrapes = driver.createInputTopic(topics.kubeletScrapes().name(),
-                topics.kubeletScrapes().keySerde().serializer(), topics.kubeletScrapes().valueSerde().serializer());
-        nodeMetrics = driver.createOutputTopic(topics.nodeMetrics().name(),
-                topics.nodeMetrics().keySerde().deserializer(), topics.nodeMetrics().valueSerde().deserializer());
-        podMetrics = driver.createOutputTopic(topics.podMetrics().name(),
-                topics.podMetrics().keySerde().deserializer(), topics.podMetrics().valueSerde().deserializer());
-        nodeUsage = driver.createOutputTopic(topics.nodeUsage().name(),
-                topics.nodeUsage().keySerde().deserializer(), topics.nodeUsage().valueSerde().deserializer());
-        nodeWindows = driver.createOutputTopic(topics.nodeMetricsWindows().name(),
-                topics.nodeMetricsWindows().keySerde().deserializer(),
-                topics.nodeMetricsWindows().valueSerde().deserializer());
-        podWindows = driver.createOutputTopic(topics.podMetricsWindows().name(),
-                topics.podMetricsWindows().keySerde().deserializer(),
-                topics.podMetricsWindows().valueSerde().deserializer());
+        metrics = fixture.metrics;
+        driver = fixture.driver;
+        Topics topics = fixture.topics;
+        nodeMetrics = fixture.output(topics.nodeMetrics());
+        podMetrics = fixture.output(topics.podMetrics());
+        nodeUsage = fixture.output(topics.nodeUsage());
+        nodeWindows = fixture.output(topics.nodeMetricsWindows());
+        podWindows = fixture.output(topics.podMetricsWindows());
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        fixture.close();
     }
 
     /** A node of 3 pods whose rates and memory change randomly every round; cumulative counters are tracked. */
@@ -124,7 +111,7 @@ class NodeStateWindowsTest {
     }
 
     void pipe(NodeScrape scrape) {
-        scrapes.pipeInput(scrape.getNodeName(), scrape, scrape.getScrapeTimeMillis());
+        fixture.pipe(scrape);
     }
 
     @Test
@@ -233,40 +220,25 @@ class NodeStateWindowsTest {
         driver.advanceWallClockTime(Duration.ofHours(2));
         driver.advanceWallClockTime(Duration.ofSeconds(15));
 
-        Map<String, List<long[]>> samples = new TreeMap<>(); // entity -> [time, cpu, memory]
-        Map<String, String> labelsOf = new HashMap<>();
+        DirectWindows direct = new DirectWindows();
         for (TestRecord<String, NodeMetrics> r : nodeMetrics.readRecordsToList()) {
             if (r.value() != null) {
-                samples.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(new long[] {
-                        r.value().getTimestampMillis(), r.value().getCpuNanocores(),
-                        r.value().getMemoryWorkingSetBytes()});
+                direct.node(r.key(), r.value());
             }
         }
         for (TestRecord<String, PodMetrics> r : podMetrics.readRecordsToList()) {
             if (r.value() != null) {
-                samples.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(new long[] {
-                        r.value().getTimestampMillis(), AggregatorTopology.podCpuNanocores(r.value()),
-                        AggregatorTopology.podMemoryBytes(r.value())});
-                labelsOf.put(r.key(), r.value().getLabels().get("app"));
+                direct.pod(r.key(), r.value());
             }
         }
+        Map<String, List<long[]>> samples = direct.samples();
         assertEquals(12, samples.size(), "3 nodes and 9 pods published");
         assertEquals(ROUNDS - 1, samples.get("node-a").size(), "node-a: every round after the first");
         assertEquals(ROUNDS - 2, samples.get("node-c").size(), "node-c: less its replayed round 20");
         assertTrue(samples.get("node-b").size() >= ROUNDS - 4,
                 "node-b's buffered rounds were published: " + samples.get("node-b").size());
 
-        Map<String, MetricsWindow> expected = new TreeMap<>();
-        samples.forEach((entity, list) -> {
-            for (long size : SIZES) {
-                Map<Long, List<long[]>> windows = new TreeMap<>();
-                for (long[] s : list) {
-                    windows.computeIfAbsent(s[0] - Math.floorMod(s[0], size), k -> new ArrayList<>()).add(s);
-                }
-                windows.forEach((start, in) -> expected.put(new WindowKey(entity, size, start).format(),
-                        direct(entity, start, size, in, labelsOf.get(entity))));
-            }
-        });
+        Map<String, MetricsWindow> expected = direct.expected(SIZES, Long.MAX_VALUE);
         Map<String, MetricsWindow> actual = new TreeMap<>();
         for (KeyValue<String, MetricsWindow> kv : nodeWindows.readKeyValuesToList()) {
             assertNull(actual.put(kv.key, kv.value), "emitted once: " + kv.key);
@@ -277,42 +249,6 @@ class NodeStateWindowsTest {
         assertEquals(expected.keySet(), actual.keySet());
         expected.forEach((key, window) -> assertEquals(window, actual.get(key), key));
         assertEquals(0, metrics.lateWindowSampleCount(), "nothing arrived after its window closed");
-    }
-
-    static MetricsWindow direct(String entity, long start, long size, List<long[]> in, String appLabel) {
-        int n = in.size();
-        long[] cpu = in.stream().mapToLong(s -> s[1]).sorted().toArray();
-        long[] memory = in.stream().mapToLong(s -> s[2]).sorted().toArray();
-        boolean pod = entity.contains("/");
-        String node = pod ? appLabel.substring(0, appLabel.indexOf("-pod-")) : entity;
-        return MetricsWindow.newBuilder()
-                .setEntityKind(pod ? EntityKind.POD : EntityKind.NODE)
-                .setEntity(entity)
-                .setNodeName(node)
-                .setLabels(pod ? Map.of("app", appLabel) : Map.of("kubernetes.io/hostname", entity))
-                .setWindowSizeMillis(size)
-                .setWindowStartMillis(start)
-                .setWindowEndMillis(start + size)
-                .setCount(n)
-                .setCpuCoresAvg((double) Arrays.stream(cpu).sum() / n / 1e9)
-                .setCpuCoresMin(cpu[0] / 1e9)
-                .setCpuCoresMax(cpu[n - 1] / 1e9)
-                .setCpuCoresP50(nearestRank(cpu, 50) / 1e9)
-                .setCpuCoresP95(nearestRank(cpu, 95) / 1e9)
-                .setCpuCoresP99(nearestRank(cpu, 99) / 1e9)
-                .setMemoryBytesAvg((double) Arrays.stream(memory).sum() / n)
-                .setMemoryBytesMin(memory[0])
-                .setMemoryBytesMax(memory[n - 1])
-                .setMemoryBytesP50(nearestRank(memory, 50))
-                .setMemoryBytesP95(nearestRank(memory, 95))
-                .setMemoryBytesP99(nearestRank(memory, 99))
-                .build();
-    }
-
-    /** The textbook nearest-rank percentile: the ⌈p/100 · n⌉-th smallest value. */
-    static long nearestRank(long[] sorted, int percent) {
-        int rank = (int) Math.max(1, (percent * (long) sorted.length + 99) / 100);
-        return sorted[rank - 1];
     }
 
     @Test

@@ -13,11 +13,9 @@ import dev.metricsstream.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
@@ -33,34 +31,28 @@ class ScrapeResolutionTopologyTest {
     @TempDir
     Path stateDir;
 
-    final Topics topics = Topics.withPrefix("test.");
-    final AggregatorMetrics metrics = AggregatorMetrics.unregistered();
+    TopologyFixture fixture;
+    AggregatorMetrics metrics;
     TopologyTestDriver driver;
-    TestInputTopic<String, NodeScrape> scrapes;
     TestOutputTopic<String, NodeUsage> usage;
 
     void start(Map<String, String> settings) {
-        Map<String, String> env = new HashMap<>(settings);
-        env.put("STATE_DIR", stateDir.toString());
-        AggregatorConfig config = AggregatorConfig.from(env);
-        driver = new TopologyTestDriver(AggregatorTopology.build(topics, config, metrics),
-                AggregatorTopology.streamsProperties(topics, config, metrics), Instant.ofEpochMilli(T));
-        scrapes = driver.createInputTopic(topics.kubeletScrapes().name(),
-                topics.kubeletScrapes().keySerde().serializer(), topics.kubeletScrapes().valueSerde().serializer());
-        usage = driver.createOutputTopic(topics.nodeUsage().name(), topics.nodeUsage().keySerde().deserializer(),
-                topics.nodeUsage().valueSerde().deserializer());
+        fixture = new TopologyFixture(Topics.withPrefix("test."), stateDir, Instant.ofEpochMilli(T), settings);
+        metrics = fixture.metrics;
+        driver = fixture.driver;
+        usage = fixture.output(fixture.topics.nodeUsage());
     }
 
     @AfterEach
     void stop() {
-        if (driver != null) {
-            driver.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     void pipe(NodeScrape scrape, Long resolutionMillis) {
         scrape.setScrapeResolutionMillis(resolutionMillis);
-        scrapes.pipeInput(scrape.getNodeName(), scrape, scrape.getScrapeTimeMillis());
+        fixture.pipe(scrape);
     }
 
     @Test

@@ -16,29 +16,8 @@ import java.util.Map;
  * {@code r} is sampled at {@code startMillis + r × resolution}. Stands in for collector + kubelet simulator until
  * those are on main.
  */
-public final class SyntheticFleet {
-
-    private final int nodes;
-    private final int podsPerNode;
-    private final int containersPerPod;
-    private final long startMillis;
-    private final long resolutionMillis;
-
-    public SyntheticFleet(int nodes, int podsPerNode, int containersPerPod, long startMillis, long resolutionMillis) {
-        this.nodes = nodes;
-        this.podsPerNode = podsPerNode;
-        this.containersPerPod = containersPerPod;
-        this.startMillis = startMillis;
-        this.resolutionMillis = resolutionMillis;
-    }
-
-    public int nodes() {
-        return nodes;
-    }
-
-    public int podsPerNode() {
-        return podsPerNode;
-    }
+public record SyntheticFleet(int nodes, int podsPerNode, int containersPerPod, long startMillis,
+                             long resolutionMillis) {
 
     public static String nodeName(int node) {
         return "node-" + node;

@@ -20,7 +20,6 @@ import dev.metricsstream.schemas.WindowKey;
 import dev.metricsstream.testkit.kafka.KafkaBroker;
 import dev.metricsstream.testkit.kafka.KafkaBrokerExtension;
 import dev.metricsstream.testkit.kafka.MetricsTopicsReader;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +70,7 @@ class WindowSamplesRestoreIT {
                 produceRound(producer, topics, t0, round, random, cumulative);
             }
             try (AggregatorApp first = AggregatorApp.start(AggregatorConfig.from(env(broker, topics, "a")),
-                    new PrometheusRegistry())) {
+                    AggregatorApp.Deps.production())) {
                 awaitNodeValuesUpTo(out, t0 + (FIRST_ROUNDS - 1) * 15_000L);
             }
             for (int round = FIRST_ROUNDS; round < ROUNDS; round++) {
@@ -79,42 +78,23 @@ class WindowSamplesRestoreIT {
             }
             long lastSample = t0 + (ROUNDS - 1) * 15_000L;
             try (AggregatorApp second = AggregatorApp.start(AggregatorConfig.from(env(broker, topics, "b")),
-                    new PrometheusRegistry())) {
+                    AggregatorApp.Deps.production())) {
                 awaitNodeValuesUpTo(out, lastSample);
             }
 
-            Map<String, List<long[]>> samples = new TreeMap<>();
-            Map<String, String> appLabel = new HashMap<>();
+            DirectWindows direct = new DirectWindows();
             for (ConsumerRecord<String, NodeMetrics> r : out.nodeRecords()) {
-                samples.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(new long[] {
-                        r.value().getTimestampMillis(), r.value().getCpuNanocores(),
-                        r.value().getMemoryWorkingSetBytes()});
+                direct.node(r.key(), r.value());
             }
             for (ConsumerRecord<String, PodMetrics> r : out.podRecords()) {
-                samples.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(new long[] {
-                        r.value().getTimestampMillis(), AggregatorTopology.podCpuNanocores(r.value()),
-                        AggregatorTopology.podMemoryBytes(r.value())});
-                appLabel.put(r.key(), r.value().getLabels().get("app"));
+                direct.pod(r.key(), r.value());
             }
+            Map<String, List<long[]>> samples = direct.samples();
             assertEquals(NODES * (1 + PODS), samples.size());
             samples.forEach((entity, list) -> assertEquals(ROUNDS - 1, list.size(),
                     entity + ": a value for every round after the first, none lost or repeated at the restart"));
 
-            Map<String, MetricsWindow> expected = new TreeMap<>();
-            samples.forEach((entity, list) -> {
-                for (long size : SIZES) {
-                    Map<Long, List<long[]>> windows = new TreeMap<>();
-                    for (long[] s : list) {
-                        windows.computeIfAbsent(s[0] - Math.floorMod(s[0], size), k -> new ArrayList<>()).add(s);
-                    }
-                    windows.forEach((start, in) -> {
-                        if (start + size + GRACE_MILLIS <= lastSample) {
-                            expected.put(new WindowKey(entity, size, start).format(),
-                                    NodeStateWindowsTest.direct(entity, start, size, in, appLabel.get(entity)));
-                        }
-                    });
-                }
-            });
+            Map<String, MetricsWindow> expected = direct.expected(SIZES, lastSample - GRACE_MILLIS);
             Map<String, MetricsWindow> actual = readWindows(broker, topics, expected.size());
             assertEquals(expected.keySet(), actual.keySet());
             expected.forEach((key, window) -> assertEquals(window, actual.get(key), key));

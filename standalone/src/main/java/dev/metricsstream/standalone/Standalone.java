@@ -131,7 +131,7 @@ public final class Standalone implements AutoCloseable {
             progress("using Kafka at " + bootstrapServers);
         }
 
-        aggregator = AggregatorApp.start(AggregatorConfig.from(aggregatorEnv()), new PrometheusRegistry());
+        aggregator = AggregatorApp.start(AggregatorConfig.from(aggregatorEnv()), AggregatorApp.Deps.production());
         register("aggregator", aggregator);
         progress("topics ready: " + Topics.defaults().all().stream().map(t -> t.name())
                 .collect(Collectors.joining(", ")));

@@ -102,7 +102,7 @@ class PipelineChainIT {
         clock = SimClock.at(Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(5)));
         sim = KubeletSimulator.builder().nodes(3).podsPerNode(20).seed(42).clock(clock).token(TOKEN)
                 .wholeSecondSamples(true).build().start();
-        aggregator = AggregatorApp.start(AggregatorConfig.from(aggregatorEnv()), new PrometheusRegistry());
+        aggregator = AggregatorApp.start(AggregatorConfig.from(aggregatorEnv()), AggregatorApp.Deps.production());
         gateway = GatewayMain.start(GatewayConfig.from(gatewayEnv()), clock::millis, new PrometheusRegistry());
         collector = CollectorApp.start(CollectorConfig.from(collectorEnv()), CollectorApp.Deps.production()
                 .withClock(clock).withRegistry(new PrometheusRegistry())

@@ -52,7 +52,7 @@ final class SimulatedChain implements AutoCloseable {
         aggregatorEnv.put("STALENESS_BOUND", "10m"); // simulated time runs ahead of the wall clock
         aggregatorEnv.put("TOPIC_REPLICATION_FACTOR", "1");
         aggregatorEnv.putAll(aggregatorExtra);
-        this.aggregator = AggregatorApp.start(AggregatorConfig.from(aggregatorEnv), new PrometheusRegistry());
+        this.aggregator = AggregatorApp.start(AggregatorConfig.from(aggregatorEnv), AggregatorApp.Deps.production());
 
         Map<String, String> gatewayEnv = new HashMap<>(kafka);
         gatewayEnv.put("APPLICATION_ID", "chain-gateway-" + id);

@@ -1,5 +1,6 @@
 package dev.metricsstream.aggregator.scrape;
 
+import dev.metricsstream.aggregator.window.ClosedWindow;
 import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
@@ -35,6 +36,23 @@ public sealed interface Emission {
     }
 
     /** A closed window, keyed {@code entity@windowSizeMillis@windowStartMillis}; timestamp = window end. */
-    record WindowClosed(String key, EntityKind kind, MetricsWindow value, long timestampMillis) implements Emission {
+    record WindowClosed(ClosedWindow window) implements Emission {
+        @Override
+        public String key() {
+            return window.key();
+        }
+
+        @Override
+        public long timestampMillis() {
+            return window.timestampMillis();
+        }
+
+        public EntityKind kind() {
+            return window.kind();
+        }
+
+        public MetricsWindow value() {
+            return window.value();
+        }
     }
 }

@@ -44,9 +44,12 @@ public final class ScrapeStep {
     private ScrapeStep() {
     }
 
-    /** What one scrape did. {@code next} is null when nothing of the node is left to remember. */
+    /**
+     * What one scrape did. {@code next} is null when nothing of the node is left to remember; {@code podsNotPublished}
+     * is pod key → why that pod was held back.
+     */
     public record Result(NodeState next, List<Emission> emissions, boolean ignoredAsReplay,
-                         Map<String, String> podsNotPublished) {
+                         Map<String, NotPublished> podsNotPublished) {
     }
 
     /**
@@ -62,7 +65,7 @@ public final class ScrapeStep {
             return new Result(previous, List.of(), true, Map.of());
         }
         List<Emission> emissions = new ArrayList<>();
-        Map<String, String> notPublished = new TreeMap<>();
+        Map<String, NotPublished> notPublished = new TreeMap<>();
 
         StoredPoints nodePoints = null;
         long nodeEmitted = previous == null ? PodState.NOT_EMITTED : previous.nodeEmittedTimestampMillis();
@@ -91,7 +94,7 @@ public final class ScrapeStep {
         for (PodSample pod : scrape.getPods()) {
             String podKey = podKey(pod);
             if (!seen.add(podKey)) {
-                notPublished.put(podKey, "duplicate pod in scrape");
+                notPublished.put(podKey, NotPublished.duplicate());
                 continue; // metrics-server keeps the first of duplicate pods
             }
             PodState before = previousPods.get(podKey);
@@ -105,17 +108,13 @@ public final class ScrapeStep {
                     emitted = ok.metrics().getTimestampMillis();
                     lastEmitted = ok.metrics();
                 }
-            } else if (assembled instanceof PodAssembler.Result.NotRunning notRunning) {
-                notPublished.put(podKey, "phase " + notRunning.phase());
-                if (emitted != PodState.NOT_EMITTED) {
+            } else {
+                notPublished.put(podKey, NotPublished.of(assembled));
+                if (assembled instanceof PodAssembler.Result.NotRunning && emitted != PodState.NOT_EMITTED) {
                     emissions.add(new Emission.PodTombstone(podKey, nowMillis));
                     emitted = PodState.NOT_EMITTED;
                     lastEmitted = null;
                 }
-            } else if (assembled instanceof PodAssembler.Result.Incomplete incomplete) {
-                notPublished.put(podKey, incomplete.reason());
-            } else {
-                notPublished.put(podKey, "no running container");
             }
             pods.put(podKey, new PodState(emitted, outcome.containers(), lastEmitted));
         }

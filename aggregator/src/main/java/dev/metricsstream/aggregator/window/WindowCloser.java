@@ -1,6 +1,5 @@
 package dev.metricsstream.aggregator.window;
 
-import dev.metricsstream.aggregator.scrape.Emission;
 import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.schemas.WindowKey;
@@ -64,14 +63,14 @@ public final class WindowCloser {
      *
      * @param series entity → samples; an entity with a '/' is a pod ({@code namespace/name}), else the node
      */
-    public List<Emission> advance(String nodeName, Map<String, SampleSeries> series, long previousWatermarkMillis,
+    public List<ClosedWindow> advance(String nodeName, Map<String, SampleSeries> series, long previousWatermarkMillis,
                                   long watermarkMillis) {
         long before = closedThrough(previousWatermarkMillis);
         long now = closedThrough(watermarkMillis);
         if (now == Long.MIN_VALUE || (now <= before && before != Long.MIN_VALUE)) {
             return List.of();
         }
-        List<Emission> closed = new ArrayList<>();
+        List<ClosedWindow> closed = new ArrayList<>();
         Iterator<Map.Entry<String, SampleSeries>> entries = new TreeMap<>(series).entrySet().iterator();
         while (entries.hasNext()) {
             Map.Entry<String, SampleSeries> entry = entries.next();
@@ -94,8 +93,7 @@ public final class WindowCloser {
                         continue;
                     }
                     MetricsWindow window = samples.window(kind, entity, nodeName, start, size);
-                    closed.add(new Emission.WindowClosed(new WindowKey(entity, size, start).format(), kind, window,
-                            end));
+                    closed.add(new ClosedWindow(new WindowKey(entity, size, start).format(), kind, window, end));
                 }
             }
             samples.dropBefore(oldestNeeded(now));
@@ -123,7 +121,7 @@ public final class WindowCloser {
     }
 
     /** What advancing a node's watermark closed, and what is left open. */
-    public record Advanced(List<Emission> closed, OpenWindows open) {
+    public record Advanced(List<ClosedWindow> closed, OpenWindows open) {
     }
 
     /** Samples at or after this are in an open window of this size ({@code Long.MIN_VALUE}: every sample). */
@@ -200,7 +198,7 @@ public final class WindowCloser {
             return new Advanced(List.of(), open);
         }
         long[] first = open.firstOpen();
-        List<Emission> closed = List.of();
+        List<ClosedWindow> closed = List.of();
         if (!open.isEmpty()) {
             // a sample is never after its chunk time: chunks before readFrom hold no sample of a closing window
             Map<String, SampleSeries> series = log.read(nodeName, readFrom);

@@ -125,7 +125,8 @@ class ScrapeStepTest {
         restarted.getPods().set(0, pod("ns", "a", "Running", container("app", ts - 2_000, ts, CORE_SECOND, MIB)));
         ScrapeStep.Result result = apply(state, restarted);
         assertTrue(result.emissions().stream().noneMatch(e -> e.key().equals("ns/a")));
-        assertTrue(result.podsNotPublished().get("ns/a").contains("StartedOver"));
+        assertTrue(result.podsNotPublished().get("ns/a").detail().contains("StartedOver"));
+        assertEquals(NotPublished.Reason.INCOMPLETE, result.podsNotPublished().get("ns/a").reason());
         NodeScrape after = scrapeAt(45);
         after.getPods().set(0, pod("ns", "a", "Running",
                 container("app", ts - 2_000, ts + 15_000, CORE_SECOND + 3 * CORE_SECOND, MIB)));
@@ -142,7 +143,8 @@ class ScrapeStepTest {
         b.setPhase("Succeeded");
         ScrapeStep.Result result = apply(state, scrape);
         assertTrue(result.emissions().contains(new Emission.PodTombstone("ns/b", scrape.getScrapeTimeMillis())));
-        assertEquals("phase Succeeded", result.podsNotPublished().get("ns/b"));
+        assertEquals(new NotPublished(NotPublished.Reason.NOT_RUNNING, "phase Succeeded"),
+                result.podsNotPublished().get("ns/b"));
     }
 
     @Test
@@ -165,7 +167,8 @@ class ScrapeStepTest {
         Emission.PodUpdate podA = result.emissions().stream().filter(e -> e.key().equals("ns/a"))
                 .map(Emission.PodUpdate.class::cast).findFirst().orElseThrow();
         assertEquals(500_000_000L, podA.value().getContainers().get(0).getCpuNanocores());
-        assertEquals("duplicate pod in scrape", result.podsNotPublished().get("ns/a"));
+        assertEquals(new NotPublished(NotPublished.Reason.DUPLICATE, "duplicate pod in scrape"),
+                result.podsNotPublished().get("ns/a"));
     }
 
     @Test
@@ -197,7 +200,8 @@ class ScrapeStepTest {
         ScrapeStep.Result result = apply(state, scrapeAt(30, restarting));
         assertTrue(result.emissions().stream().noneMatch(e -> e.key().equals("ns/duo")),
                 "no pod value with only 'side' in it");
-        assertTrue(result.podsNotPublished().get("ns/duo").contains("restarting"));
+        assertTrue(result.podsNotPublished().get("ns/duo").detail().contains("restarting"));
+        assertEquals(NotPublished.Reason.INCOMPLETE, result.podsNotPublished().get("ns/duo").reason());
         // still zero one scrape later: now it is a completed container and is left out
         PodSample completed = pod("ns", "duo", "Running",
                 container("main", t30, t45, 0, 0),
