@@ -15,9 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeUsage;
 import dev.metricsstream.avro.PodMetrics;
+import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.gateway.GatewayMain;
-import dev.metricsstream.gateway.store.Clock;
 import dev.metricsstream.gateway.store.WindowSink;
 import dev.metricsstream.gateway.support.TestGateway;
 import dev.metricsstream.gateway.tls.TlsMaterial;
@@ -44,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * custom.metrics.k8s.io and external.metrics.k8s.io of the gateway as deployed (GatewayMain on a real broker),
+ * custom.metrics.k8s.io and external.metrics.k8s.io of the gateway as deployed (GatewayApp on a real broker),
  * asked exactly as the HPA controller asks: values equal the window and usage records produced here.
  */
 @ExtendWith(KafkaBrokerExtension.class)
@@ -56,7 +55,7 @@ class CustomMetricsKafkaIT {
 
     private final KafkaBroker broker;
     private final Topics topics;
-    private GatewayMain gateway;
+    private GatewayApp gateway;
     private HttpClient http;
 
     CustomMetricsKafkaIT(KafkaBroker broker) {
@@ -83,13 +82,14 @@ class CustomMetricsKafkaIT {
                 "BIND_ADDRESS", "127.0.0.1",
                 "HTTPS_PORT", "0",
                 "TLS_CERT_DIR", dir.resolve("certs").toString()));
-        gateway = GatewayMain.start(config, Clock.system(), new PrometheusRegistry(), WindowSink.NONE);
+        gateway = GatewayApp.start(config,
+                GatewayApp.Deps.production().withRegistry(new PrometheusRegistry()).withWindowSink(WindowSink.NONE));
         http = HttpClient.newBuilder().sslContext(TestGateway.trusting(tls)).build();
     }
 
     /** As the HPA controller's REST client asks: protobuf preferred, JSON accepted. */
     private HttpResponse<String> hpaGet(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + gateway.server().httpsPort() + path))
+        return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + gateway.httpsPort() + path))
                 .header("Accept", "application/vnd.kubernetes.protobuf, application/json").build(),
                 HttpResponse.BodyHandlers.ofString());
     }

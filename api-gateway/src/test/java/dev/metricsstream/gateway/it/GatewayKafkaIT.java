@@ -17,9 +17,8 @@ import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.NodeUsage;
 import dev.metricsstream.avro.PodMetrics;
-import dev.metricsstream.gateway.GatewayMain;
+import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.gateway.store.Clock;
 import dev.metricsstream.gateway.store.GatewayStore;
 import dev.metricsstream.gateway.store.WindowSink;
 import dev.metricsstream.gateway.support.TestGateway;
@@ -55,7 +54,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The gateway as deployed: GatewayMain reading the aggregator's node-usage and window topics on a real broker into
+ * The gateway as deployed: GatewayApp reading the aggregator's node-usage and window topics on a real broker into
  * its in-memory view, answering over HTTPS on loopback. Records are produced here as the aggregator would write them.
  */
 @ExtendWith(KafkaBrokerExtension.class)
@@ -65,7 +64,7 @@ class GatewayKafkaIT {
 
     private final KafkaBroker broker;
     private final Topics topics;
-    private GatewayMain gateway;
+    private GatewayApp gateway;
     private HttpClient http;
     private TlsMaterial tls;
 
@@ -97,12 +96,13 @@ class GatewayKafkaIT {
                 "BIND_ADDRESS", "127.0.0.1",
                 "HTTPS_PORT", "0",
                 "TLS_CERT_DIR", dir.resolve("certs").toString()));
-        gateway = GatewayMain.start(config, Clock.system(), new PrometheusRegistry(), windowSink);
+        gateway = GatewayApp.start(config,
+                GatewayApp.Deps.production().withRegistry(new PrometheusRegistry()).withWindowSink(windowSink));
         http = HttpClient.newBuilder().sslContext(TestGateway.trusting(tls)).build();
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + gateway.server().httpsPort() + path))
+        return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + gateway.httpsPort() + path))
                 .header("Accept", "application/vnd.kubernetes.protobuf, */*").build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -179,7 +179,7 @@ class GatewayKafkaIT {
         assertEquals(List.of("node-1"), names(get("/apis/metrics.k8s.io/v1beta1/nodes").body()));
 
         PodMetricsList viaClientJava = new Metrics(new ClientBuilder()
-                .setBasePath("https://localhost:" + gateway.server().httpsPort())
+                .setBasePath("https://localhost:" + gateway.httpsPort())
                 .setCertificateAuthority(tls.certificatePem().getBytes(StandardCharsets.US_ASCII))
                 .setAuthentication(new AccessTokenAuthentication("token")).build()).getPodMetrics("shop", "app=db");
         assertEquals(100, viaClientJava.getItems().size());
