@@ -60,6 +60,7 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
         this.listener = listener;
         this.windowSink = windowSink;
         this.usageDecoder = topics.nodeUsage().valueSerde().deserializer();
+        // both window topics declare the same MetricsWindow serde
         this.windowDecoder = topics.nodeMetricsWindows().valueSerde().deserializer();
         this.usageLoader = new TopicLoader("node-usage", consumerConfig(consumerConfig, "node-usage", 100),
                 List.of(topics.nodeUsage().name()), TopicLoader.StartPositions.BEGINNING, new UsageHandler());
