@@ -1,285 +1,191 @@
 package dev.metricsstream.gateway;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.metricsstream.common.health.Health;
-import dev.metricsstream.common.health.HealthCheck;
-import dev.metricsstream.common.ops.OpsRoutes;
-import dev.metricsstream.gateway.api.ApiStatus;
-import dev.metricsstream.gateway.api.Discovery;
-import dev.metricsstream.gateway.api.MetricsJson;
-import dev.metricsstream.gateway.api.OpenApi;
-import dev.metricsstream.gateway.http.CoreApiSlice;
-import dev.metricsstream.gateway.http.JettyErrors;
-import dev.metricsstream.common.config.Durations;
-import dev.metricsstream.gateway.history.HistoryRetention;
-import dev.metricsstream.gateway.history.HistoryRoutes;
-import dev.metricsstream.gateway.custom.CustomMetricsRoutes;
+import dev.metricsstream.common.ops.ProcessMetrics;
+import dev.metricsstream.common.ops.ServiceMain;
+import dev.metricsstream.gateway.auth.DelegatedAuth;
 import dev.metricsstream.gateway.history.WindowHistory;
-import dev.metricsstream.gateway.http.MetricsApi;
-import dev.metricsstream.gateway.http.RequestMetrics;
-import dev.metricsstream.gateway.http.ResponseBodies;
-import dev.metricsstream.gateway.http.StatusResponses;
-import dev.metricsstream.gateway.http.VersionInfo;
-import dev.metricsstream.gateway.prom.UsageExposition;
-import dev.metricsstream.gateway.store.Clock;
+import dev.metricsstream.gateway.http.BusyPorts;
+import dev.metricsstream.gateway.http.CoreApiSlice;
+import dev.metricsstream.gateway.http.GatewayRoutes;
+import dev.metricsstream.gateway.http.GatewayServer;
 import dev.metricsstream.gateway.store.Freshness;
-import dev.metricsstream.gateway.store.MetricsStoreReader;
+import dev.metricsstream.gateway.store.GatewayStore;
+import dev.metricsstream.gateway.store.StoreMetrics;
+import dev.metricsstream.gateway.store.WindowSink;
+import dev.metricsstream.gateway.tls.Serving;
 import dev.metricsstream.gateway.tls.TlsMaterial;
-import io.javalin.Javalin;
-import io.javalin.compression.CompressionStrategy;
-import io.javalin.http.Context;
-import io.javalin.http.Handler;
+import dev.metricsstream.schemas.Topics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.CRL;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
-import java.time.Duration;
-import java.util.Collection;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the gateway's Javalin app from its collaborators (no statics): the Resource Metrics API, discovery,
- * OpenAPI, {@code /version}, probes, {@code /metrics} (own metrics) and {@code /metrics/usage} (the pipeline's
- * data), served over HTTPS (client certificates requested, not required) and optionally plain HTTP.
+ * The gateway's composition root. At start-up, in this order: refuses a port that is already in use (one line,
+ * before anything starts); starts delegated authentication (a configuration problem stops here); creates the store
+ * metrics, the window history and the store, whose loading starts in the background ({@code /readyz} says when it
+ * is done); gathers the health checks; loads the serving certificate (or makes a self-signed one); serves the
+ * routes over HTTPS and the optional plain-HTTP port. {@link #close} stops them in reverse order.
  */
-public final class GatewayApp {
+public final class GatewayApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
-    public static final String USAGE_PATH = "/metrics/usage";
 
     /**
-     * What the app reads and reports to.
+     * What the gateway takes from outside its configuration.
      *
-     * @param authFilter    runs before every matched route ({@code beforeMatched}); it may halt with a Status
-     * @param storeRestored the store's readiness: until it passes the metrics API answers 503 (discovery is served)
+     * @param clock        request time, staleness and the window lookback (a simulated clock in simulated-time runs)
+     * @param registry     where its metrics go (one per process: in-process runs that host several services pass
+     *                     their own)
+     * @param windowSink   also receives every decoded window record, restore included (the seam a window-history
+     *                     store plugs into; {@link WindowSink#NONE} in production)
+     * @param coreApiNodes non-null in the standalone only: also serve the core API slice {@code kubectl top} reads,
+     *                     with node capacities from this source (in a cluster the kube-apiserver serves it)
      */
-    public record Collaborators(MetricsStoreReader store, Clock clock, Handler authFilter, PrometheusRegistry registry,
-            Health health, HealthCheck storeRestored, WindowHistory history) {
-        /** For a store that is complete before serving starts (an in-memory store filled by the caller), no history. */
-        public Collaborators(MetricsStoreReader store, Clock clock, Handler authFilter, PrometheusRegistry registry,
-                Health health) {
-            this(store, clock, authFilter, registry, health, ALWAYS_RESTORED, emptyHistory());
-        }
-
-        /** A store with its own readiness, no history fed. */
-        public Collaborators(MetricsStoreReader store, Clock clock, Handler authFilter, PrometheusRegistry registry,
-                Health health, HealthCheck storeRestored) {
-            this(store, clock, authFilter, registry, health, storeRestored, emptyHistory());
-        }
-
-        /** A complete store and a window history. */
-        public Collaborators(MetricsStoreReader store, Clock clock, Handler authFilter, PrometheusRegistry registry,
-                Health health, WindowHistory history) {
-            this(store, clock, authFilter, registry, health, ALWAYS_RESTORED, history);
-        }
-
-        private static final HealthCheck ALWAYS_RESTORED = HealthCheck.of("metrics-store", HealthCheck.Result::passed);
-
-        /** Without a fed history: the History API answers NotFound for every entity. */
-        private static WindowHistory emptyHistory() {
-            return new WindowHistory(HistoryRetention.parse(HistoryRetention.DEFAULT, Durations::parse));
-        }
-    }
-
-    /** Where and how to listen. {@code httpPort} -1 = no plain-HTTP port; 0 = any free port. */
-    public record Serving(String bindAddress, int httpsPort, int httpPort, TlsMaterial tls) {
-    }
-
-    /** API behaviour: served versions (preferred first) and the staleness bound. */
-    public record ApiSettings(List<String> versionsPreferredFirst, Freshness freshness) {
-        /** With a fixed staleness bound. */
-        public ApiSettings(List<String> versionsPreferredFirst, Duration stalenessBound) {
-            this(versionsPreferredFirst, new Freshness(stalenessBound));
-        }
-    }
-
-    private GatewayApp() {
-    }
-
-    public static Javalin create(Serving serving, ApiSettings settings, Collaborators collaborators) {
-        return create(serving, settings, collaborators, null);
-    }
-
-    /**
-     * @param coreApiNodes non-null only in the standalone: also serve the read-only core API slice {@code kubectl top}
-     *                     needs ({@link CoreApiSlice}), with node capacities from this source; in a cluster the
-     *                     kube-apiserver serves {@code /api} and this is null
-     */
-    public static Javalin create(Serving serving, ApiSettings settings, Collaborators collaborators,
+    public record Deps(InstantSource clock, PrometheusRegistry registry, WindowSink windowSink,
             CoreApiSlice.NodeResourcesSource coreApiNodes) {
-        Freshness freshness = settings.freshness();
-        Discovery discovery = new Discovery(settings.versionsPreferredFirst());
-        VersionInfo version = VersionInfo.current();
-        OpenApi openApi = new OpenApi(settings.versionsPreferredFirst(), version.gitVersion());
-        MetricsApi api = new MetricsApi(collaborators.store(), collaborators.storeRestored(), collaborators.clock(),
-                freshness, discovery, collaborators.registry());
-        UsageExposition usage = new UsageExposition(collaborators.store(), freshness);
-        RequestMetrics requestMetrics = new RequestMetrics(collaborators.registry());
-        JettyErrors jettyErrors = new JettyErrors(collaborators.registry());
+        /** What GatewayMain passes: the system clock, a registry with the JVM metrics, no extra sink, no core API. */
+        public static Deps production() {
+            return new Deps(InstantSource.system(), ProcessMetrics.newRegistryWithJvmMetrics(), WindowSink.NONE, null);
+        }
 
-        return Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.startup.showOldJavalinVersionWarning = false;
-            config.http.compressionStrategy = CompressionStrategy.NONE;
-            // a write to a read-only resource is 405 MethodNotAllowed, as the apiserver answers it
-            config.http.prefer405over404 = true;
-            config.router.ignoreTrailingSlashes = true;
-            // errors Jetty answers itself (bad request line, 414, 431, failures outside the routes): a Status
-            config.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors.forServer()));
-            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyErrors.forContext()));
-            config.router.javaLangErrorHandler(jettyErrors::javaLangError);
-            config.jetty.addConnector((server, httpConfig) -> httpsConnector(server, withApiServerLimits(httpConfig),
-                    serving));
-            if (serving.httpPort() >= 0) {
-                config.jetty.addConnector((server, httpConfig) -> {
-                    withApiServerLimits(httpConfig);
-                    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
-                    connector.setHost(serving.bindAddress());
-                    connector.setPort(serving.httpPort());
-                    return connector;
-                });
-            }
-            config.requestLogger.http(requestMetrics::record);
-            config.routes.beforeMatched(collaborators.authFilter());
-            api.install(config);
-            if (coreApiNodes != null) {
-                new CoreApiSlice(collaborators.store(), collaborators.storeRestored(), collaborators.clock(), freshness,
-                        coreApiNodes).install(config);
-            }
-            HistoryRoutes.install(config, collaborators.history(), collaborators.clock(), collaborators.registry());
-            // the window sizes kept in history (HISTORY_WINDOWS) are the sizes offered as custom/external metrics
-            CustomMetricsRoutes.install(config, collaborators.store(), collaborators.clock(), freshness,
-                    collaborators.history().retention().sizes().stream().map(HistoryRetention.Size::window).toList(),
-                    collaborators.registry());
-            OpsRoutes.install(config, collaborators.registry(), collaborators.health());
-            config.routes.get(USAGE_PATH, ctx -> writeUsage(ctx, usage, collaborators.clock()));
-            config.routes.get("/version", ctx -> jsonBytes(ctx, versionJson(version)));
-            config.routes.get("/openapi/v2", ctx -> jsonBytes(ctx, openApi.v2()));
-            config.routes.get("/openapi/v3", ctx -> jsonBytes(ctx, openApi.v3Index()));
-            config.routes.get("/openapi/v3/apis/" + Discovery.GROUP + "/{version}", ctx -> {
-                byte[] document = openApi.v3(ctx.pathParam("version"));
-                if (document == null) {
-                    StatusResponses.send(ctx, ApiStatus.pathNotFound());
-                } else {
-                    jsonBytes(ctx, document);
-                }
-            });
-            config.routes.error(404, ctx -> {
-                if (!StatusResponses.alreadySent(ctx)) {
-                    StatusResponses.send(ctx, ApiStatus.pathNotFound());
-                }
-            });
-            config.routes.error(405, ctx -> {
-                if (!StatusResponses.alreadySent(ctx)) {
-                    StatusResponses.send(ctx, new ApiStatus(405, "MethodNotAllowed",
-                            "the server does not allow this method on the requested resource", null));
-                }
-            });
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.atError().setCause(e).addKeyValue("path", ctx.path()).log("request failed");
-                if (!ctx.res().isCommitted()) {
-                    StatusResponses.send(ctx, ApiStatus.internalError("the request could not be answered"));
-                }
-            });
-        });
+        public Deps withClock(InstantSource clock) {
+            return new Deps(clock, registry, windowSink, coreApiNodes);
+        }
+
+        public Deps withRegistry(PrometheusRegistry registry) {
+            return new Deps(clock, registry, windowSink, coreApiNodes);
+        }
+
+        public Deps withWindowSink(WindowSink windowSink) {
+            return new Deps(clock, registry, windowSink, coreApiNodes);
+        }
+
+        public Deps withCoreApiNodes(CoreApiSlice.NodeResourcesSource coreApiNodes) {
+            return new Deps(clock, registry, windowSink, coreApiNodes);
+        }
+    }
+
+    private final GatewayStore store;
+    private final GatewayServer server;
+    private final DelegatedAuth auth;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private GatewayApp(GatewayStore store, GatewayServer server, DelegatedAuth auth) {
+        this.store = store;
+        this.server = server;
+        this.auth = auth;
     }
 
     /**
-     * Accepts request lines (long label selectors) and headers as large as the kube-apiserver does: its Go server
-     * reads up to {@code MaxHeaderBytes = 1 << 20} (k8s.io/apiserver {@code SecureServingInfo.Serve}); Jetty's
-     * default is 8 KiB.
+     * Starts the gateway; a port in use, or a start the configuration cannot make (delegated auth without an
+     * apiserver, unreadable TLS material), is a {@link ServiceMain.CannotStart}.
      */
-    private static HttpConfiguration withApiServerLimits(HttpConfiguration httpConfig) {
-        httpConfig.setRequestHeaderSize(JettyErrors.MAX_REQUEST_HEADER_BYTES);
-        return httpConfig;
+    public static GatewayApp start(GatewayConfig config, Deps deps) {
+        BusyPorts ports = busyPorts(config);
+        ports.refuseIfTaken();
+        try {
+            return startParts(config, deps, ports);
+        } catch (ServiceMain.CannotStart e) {
+            throw e;
+        } catch (IllegalStateException e) {
+            throw new ServiceMain.CannotStart("cannot_start", e.getMessage());
+        }
     }
 
-    private static ServerConnector httpsConnector(Server server, HttpConfiguration httpConfig, Serving serving) {
-        SslContextFactory.Server ssl = new SslContextFactory.Server() {
-            /**
-             * Accept any client certificate at the TLS layer and advertise no acceptable CAs: a Go client (the
-             * kube-aggregator) only sends its front-proxy certificate when the server's CA list is empty or names
-             * its issuer, and the JDK's default list (every public root) names neither. Whether a presented chain
-             * is trusted is the auth filter's decision, as in k8s.io/apiserver.
-             */
-            @Override
-            protected TrustManager[] getTrustManagers(KeyStore trustStore, Collection<? extends CRL> crls) {
-                return new TrustManager[] {new AcceptAnyClientCertificate()};
-            }
+    private static GatewayApp startParts(GatewayConfig config, Deps deps, BusyPorts ports) {
+        DelegatedAuth auth = DelegatedAuth.start(config.auth(), deps.clock()); // first: a config problem stops us early
+        Topics topics = config.topics();
+        StoreMetrics storeMetrics = new StoreMetrics(deps.registry());
+        storeMetrics.initializeTopics(List.of(topics.nodeUsage().name(), topics.nodeMetricsWindows().name(),
+                topics.podMetricsWindows().name()));
+        WindowHistory history = new WindowHistory(config.history());
+        WindowSink windows = window -> {
+            history.accept(window);
+            deps.windowSink().accept(window);
         };
-        ssl.setKeyStore(serving.tls().keyStore());
-        ssl.setKeyStorePassword(new String(TlsMaterial.KEYSTORE_PASSWORD));
-        // the front-proxy (kube-aggregator) presents a client certificate; probes and direct clients do not
-        ssl.setWantClientAuth(true);
-        ssl.setNeedClientAuth(false);
-        ssl.setSniRequired(false);
-        HttpConfiguration https = new HttpConfiguration(httpConfig);
-        SecureRequestCustomizer customizer = new SecureRequestCustomizer();
-        customizer.setSniHostCheck(false);
-        https.addCustomizer(customizer);
-        ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
-                new HttpConnectionFactory(https));
-        connector.setHost(serving.bindAddress());
-        connector.setPort(serving.httpsPort());
-        return connector;
+        GatewayStore store = new GatewayStore(consumerConfig(config), topics, storeMetrics, windows,
+                GatewayStore.DEFAULT_WINDOW_LOOKBACK, deps.clock());
+        storeMetrics.registerGauges(deps.registry(), store, deps.clock(), store::consumerLagRecords);
+        store.start(); // loading overlaps the TLS and HTTP set-up; /readyz says when it is done
+        Health health = new Health().addLiveness(store.liveness()).addReadiness(store.readiness());
+        auth.readiness().ifPresent(health::addReadiness);
+
+        GatewayServer server;
+        try {
+            TlsMaterial tls = config.tlsCertDir() != null ? TlsMaterial.fromCertDir(config.tlsCertDir())
+                    : TlsMaterial.selfSigned(config.serviceName(), config.podNamespace());
+            Serving serving = new Serving(config.bindAddress(), config.httpsPort(),
+                    config.httpPort() == 0 ? -1 : config.httpPort(), tls);
+            GatewayRoutes.ApiSettings settings = new GatewayRoutes.ApiSettings(config.versionsPreferredFirst(),
+                    freshness(config, store));
+            GatewayRoutes.Collaborators collaborators = new GatewayRoutes.Collaborators(store, deps.clock(),
+                    auth.filter(), deps.registry(), health, store.readiness(), history);
+            server = ports.bindOrRefuse(() -> GatewayServer.start(serving, settings, collaborators,
+                    deps.coreApiNodes()));
+        } catch (RuntimeException e) {
+            store.close();
+            auth.close();
+            throw e;
+        }
+        LOG.atInfo().addKeyValue("httpsPort", server.httpsPort()).addKeyValue("httpPort", server.httpPort())
+                .addKeyValue("tls", config.tlsCertDir() == null ? "self-signed" : config.tlsCertDir().toString())
+                .addKeyValue("stalenessBound", config.stalenessBoundConfigured() ? config.stalenessBound().toString()
+                        : "3 × the scrape resolution on " + topics.nodeUsage().name() + " (until known: "
+                        + config.stalenessBound() + ")")
+                .addKeyValue("preferredVersion", config.preferredVersion())
+                .addKeyValue("authMode", config.auth().mode().name().toLowerCase(Locale.ROOT))
+                .log("gateway serving");
+        return new GatewayApp(store, server, auth);
     }
 
-    /** Trusts any client chain and names no acceptable issuers (see {@link #httpsConnector}). */
-    private static final class AcceptAnyClientCertificate implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("the gateway does not make outgoing TLS connections with this context");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
+    private static BusyPorts busyPorts(GatewayConfig config) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("HTTPS_PORT", config.httpsPort());
+        ports.put("HTTP_PORT", config.httpPort());
+        return new BusyPorts(config.bindAddress(), ports);
     }
 
-    private static void writeUsage(Context ctx, UsageExposition usage, Clock clock) throws Exception {
-        UsageExposition.Format format = UsageExposition.Format.negotiate(ctx.header("Accept"));
-        try (OutputStream out = ResponseBodies.open(ctx, 200, format.contentType());
-             Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
-            usage.write(writer, format, clock.nowMillis());
-        }
+    /** The configured bound, or 3 × the resolution the data carries when STALENESS_BOUND is not set. */
+    private static Freshness freshness(GatewayConfig config, GatewayStore store) {
+        return config.stalenessBoundConfigured() ? new Freshness(config.stalenessBound())
+                : Freshness.derived(config.stalenessBound(), store::scrapeResolutionMillis);
     }
 
-    private static byte[] versionJson(VersionInfo version) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator json = MetricsJson.generator(out)) {
-            version.write(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+    private static Map<String, Object> consumerConfig(GatewayConfig config) {
+        Map<String, Object> consumer = new HashMap<>(config.kafka().clientProperties());
+        consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId());
+        return consumer;
     }
 
-    private static void jsonBytes(Context ctx, byte[] body) throws Exception {
-        try (OutputStream out = ResponseBodies.open(ctx, 200, "application/json")) {
-            out.write(body);
+    /** The HTTPS port it listens on (the one chosen when HTTPS_PORT is 0). */
+    public int httpsPort() {
+        return server.httpsPort();
+    }
+
+    /** The plain-HTTP port, or -1 when HTTP_PORT is off. */
+    public int httpPort() {
+        return server.httpPort();
+    }
+
+    /** The store the routes read (the standalone watches it for the first rates). */
+    public GatewayStore store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            server.close();
+            auth.close();
+            store.close();
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.metricsstream.gateway;
 import dev.metricsstream.common.config.EnvReader;
 import dev.metricsstream.common.config.KafkaSettings;
 import dev.metricsstream.gateway.auth.AuthConfig;
-import dev.metricsstream.gateway.store.GatewayStore;
 import dev.metricsstream.schemas.Topics;
 import java.nio.file.Path;
 import dev.metricsstream.common.config.Durations;
@@ -94,12 +93,6 @@ public record GatewayConfig(
     /** The topics the gateway reads (the schemas module's declarations, with the prefix). */
     public Topics topics() {
         return Topics.withPrefix(topicPrefix);
-    }
-
-    public GatewayStore.Topics storeTopics() {
-        Topics topics = topics();
-        return new GatewayStore.Topics(topics.nodeUsage().name(), topics.nodeMetricsWindows().name(),
-                topics.podMetricsWindows().name());
     }
 
     /** Every environment variable the gateway reads (besides the {@code KAFKA_*} pass-through). */

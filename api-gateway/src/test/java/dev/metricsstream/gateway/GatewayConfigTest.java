@@ -26,7 +26,7 @@ class GatewayConfigTest {
         assertEquals(Duration.ofSeconds(45), config.stalenessBound());
         assertFalse(config.stalenessBoundConfigured(), "unset: derived from the resolution the data carries");
         assertEquals(List.of("v1beta1", "v1"), config.versionsPreferredFirst());
-        assertEquals("node-usage", config.storeTopics().nodeUsage());
+        assertEquals("node-usage", config.topics().nodeUsage().name());
     }
 
     @Test
@@ -39,7 +39,7 @@ class GatewayConfigTest {
                 Map.entry("POD_NAMESPACE", "monitoring")));
 
         assertEquals(Map.of("security.protocol", "SSL"), config.kafka().settings());
-        assertEquals("prod.pod-metrics-windows", config.storeTopics().podWindows());
+        assertEquals("prod.pod-metrics-windows", config.topics().podMetricsWindows().name());
         assertEquals(Path.of("/certs"), config.tlsCertDir());
         assertEquals(8080, config.httpPort());
         assertEquals(Duration.ofMinutes(1), config.stalenessBound());

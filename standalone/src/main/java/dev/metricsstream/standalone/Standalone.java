@@ -6,11 +6,9 @@ import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.collector.CollectorApp;
 import dev.metricsstream.collector.CollectorConfig;
 import dev.metricsstream.collector.ops.CollectorMetrics;
-import dev.metricsstream.common.ops.ProcessMetrics;
+import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.gateway.GatewayMain;
 import dev.metricsstream.gateway.http.CoreApiSlice;
-import dev.metricsstream.gateway.store.Clock;
 import dev.metricsstream.schemas.Topics;
 import dev.metricsstream.testkit.kubelet.KubeletSimulator;
 import dev.metricsstream.testkit.kubelet.SimNode;
@@ -67,7 +65,7 @@ public final class Standalone implements AutoCloseable {
     private KubeletSimulator simulator;
     private CollectorApp collector;
     private AggregatorApp aggregator;
-    private GatewayMain gateway;
+    private GatewayApp gateway;
     private Path kubeconfig;
     private String kubeletProblem;
     private volatile boolean closed;
@@ -138,11 +136,11 @@ public final class Standalone implements AutoCloseable {
         progress("aggregator started (Kafka Streams, state in " + work.resolve("aggregator-state") + ")");
 
         // no kube-apiserver here: the gateway also serves the core API slice kubectl top reads (nodes, pods)
-        gateway = GatewayMain.start(GatewayConfig.from(gatewayEnv()), Clock.system(),
-                ProcessMetrics.newRegistryWithJvmMetrics(), this::nodeResources);
+        gateway = GatewayApp.start(GatewayConfig.from(gatewayEnv()),
+                GatewayApp.Deps.production().withCoreApiNodes(this::nodeResources));
         register("gateway", gateway);
-        progress("gateway serving https://127.0.0.1:" + gateway.server().httpsPort()
-                + (gateway.server().httpPort() > 0 ? " and http://127.0.0.1:" + gateway.server().httpPort() : "")
+        progress("gateway serving https://127.0.0.1:" + gateway.httpsPort()
+                + (gateway.httpPort() > 0 ? " and http://127.0.0.1:" + gateway.httpPort() : "")
                 + " (authentication OFF)");
 
         Map<String, String> collectorEnv = new HashMap<>(commonKafkaEnv());
@@ -187,7 +185,7 @@ public final class Standalone implements AutoCloseable {
         register("collector", collector);
         progress("collector scraping " + collectorConfig.targets().size() + " kubelet(s) every " + resolution());
 
-        kubeconfig = Kubeconfig.write(work.resolve("kubeconfig"), gateway.server().httpsPort());
+        kubeconfig = Kubeconfig.write(work.resolve("kubeconfig"), gateway.httpsPort());
         awaitFirstData(firstRatesTimeout);
         out.println(banner());
         out.flush();
@@ -274,8 +272,8 @@ public final class Standalone implements AutoCloseable {
     }
 
     String banner() {
-        int https = gateway.server().httpsPort();
-        int http = gateway.server().httpPort();
+        int https = gateway.httpsPort();
+        int http = gateway.httpPort();
         String kc = kubeconfig.toString();
         StringBuilder b = new StringBuilder();
         b.append("\n================================================================================\n");
@@ -351,11 +349,11 @@ public final class Standalone implements AutoCloseable {
     }
 
     public int httpsPort() {
-        return gateway.server().httpsPort();
+        return gateway.httpsPort();
     }
 
     public int httpPort() {
-        return gateway.server().httpPort();
+        return gateway.httpPort();
     }
 
     public String bootstrapServers() {

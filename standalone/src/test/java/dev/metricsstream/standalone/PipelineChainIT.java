@@ -14,8 +14,8 @@ import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.collector.CollectorApp;
 import dev.metricsstream.collector.CollectorConfig;
+import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.gateway.GatewayMain;
 import dev.metricsstream.schemas.Topics;
 import dev.metricsstream.testkit.kafka.MetricsTopicsReader;
 import dev.metricsstream.testkit.kafka.KafkaBroker;
@@ -81,7 +81,7 @@ class PipelineChainIT {
     private KubeletSimulator sim;
     private CollectorApp collector;
     private AggregatorApp aggregator;
-    private GatewayMain gateway;
+    private GatewayApp gateway;
     private MetricsTopicsReader out;
     private String restartedKey;
     private long restartSampleMillis;
@@ -103,7 +103,8 @@ class PipelineChainIT {
         sim = KubeletSimulator.builder().nodes(3).podsPerNode(20).seed(42).clock(clock).token(TOKEN)
                 .wholeSecondSamples(true).build().start();
         aggregator = AggregatorApp.start(AggregatorConfig.from(aggregatorEnv()), AggregatorApp.Deps.production());
-        gateway = GatewayMain.start(GatewayConfig.from(gatewayEnv()), clock::millis, new PrometheusRegistry());
+        gateway = GatewayApp.start(GatewayConfig.from(gatewayEnv()),
+                GatewayApp.Deps.production().withClock(clock).withRegistry(new PrometheusRegistry()));
         collector = CollectorApp.start(CollectorConfig.from(collectorEnv()), CollectorApp.Deps.production()
                 .withClock(clock).withRegistry(new PrometheusRegistry())
                 .withLoopStart(CollectorApp.LoopStart.callerDriven()));
@@ -266,7 +267,7 @@ class PipelineChainIT {
 
     @Test
     void kubectl_top_pod_all_namespaces_prints_every_running_pod_with_its_true_cpu() throws Exception {
-        Path kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), gateway.server().httpsPort());
+        Path kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), gateway.httpsPort());
 
         Kubectl.Result result = Kubectl.run(kubeconfig, dir, "top", "pod", "-A");
 
@@ -292,7 +293,7 @@ class PipelineChainIT {
 
     @Test
     void kubectl_top_pod_with_containers_prints_one_row_per_running_container_of_the_namespace() throws Exception {
-        Path kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), gateway.server().httpsPort());
+        Path kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), gateway.httpsPort());
         String namespace = pickSelection().namespace();
 
         Kubectl.Result result = Kubectl.run(kubeconfig, dir, "top", "pod", "-n", namespace, "--containers");
@@ -343,7 +344,7 @@ class PipelineChainIT {
     }
 
     private ApiClient apiClient() throws Exception {
-        return new ClientBuilder().setBasePath("https://127.0.0.1:" + gateway.server().httpsPort())
+        return new ClientBuilder().setBasePath("https://127.0.0.1:" + gateway.httpsPort())
                 .setVerifyingSsl(false).setAuthentication(new AccessTokenAuthentication("any-token")).build();
     }
 

@@ -4,8 +4,8 @@ import dev.metricsstream.aggregator.AggregatorApp;
 import dev.metricsstream.aggregator.AggregatorConfig;
 import dev.metricsstream.collector.CollectorApp;
 import dev.metricsstream.collector.CollectorConfig;
+import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.gateway.GatewayMain;
 import dev.metricsstream.schemas.Topics;
 import dev.metricsstream.testkit.kafka.KafkaBroker;
 import dev.metricsstream.testkit.kubelet.KubeletSimulator;
@@ -30,7 +30,7 @@ final class SimulatedChain implements AutoCloseable {
     final KubeletSimulator sim;
     final Topics topics;
     final AggregatorApp aggregator;
-    final GatewayMain gateway;
+    final GatewayApp gateway;
     final CollectorApp collector;
 
     /**
@@ -61,7 +61,8 @@ final class SimulatedChain implements AutoCloseable {
         gatewayEnv.put("HTTPS_PORT", "0");
         gatewayEnv.put("HTTP_PORT", "0");
         gatewayEnv.put("AUTH_MODE", "off");
-        this.gateway = GatewayMain.start(GatewayConfig.from(gatewayEnv), clock::millis, new PrometheusRegistry());
+        this.gateway = GatewayApp.start(GatewayConfig.from(gatewayEnv),
+                GatewayApp.Deps.production().withClock(clock).withRegistry(new PrometheusRegistry()));
 
         Path ca = sim.writeCaCertificatePem(dir.resolve("kubelet-ca.crt"));
         Path token = Files.writeString(dir.resolve("token"), TOKEN);
@@ -85,7 +86,7 @@ final class SimulatedChain implements AutoCloseable {
     }
 
     String httpsBase() {
-        return "https://127.0.0.1:" + gateway.server().httpsPort();
+        return "https://127.0.0.1:" + gateway.httpsPort();
     }
 
     @Override

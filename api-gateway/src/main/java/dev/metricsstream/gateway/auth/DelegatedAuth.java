@@ -1,7 +1,6 @@
 package dev.metricsstream.gateway.auth;
 
 import dev.metricsstream.common.health.HealthCheck;
-import dev.metricsstream.gateway.store.Clock;
 import io.javalin.http.Handler;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.AuthenticationV1Api;
@@ -12,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +31,7 @@ public final class DelegatedAuth implements AutoCloseable {
         this.watcher = watcher;
     }
 
-    public static DelegatedAuth start(AuthConfig config, Clock clock) {
+    public static DelegatedAuth start(AuthConfig config, InstantSource clock) {
         if (config.mode() == AuthConfig.Mode.OFF) {
             LOG.atWarn().addKeyValue("reason", "auth_off").log("AUTH_MODE=off: authentication and authorization are "
                     + "DISABLED. Anyone who can reach the gateway's ports reads every metric. Use only for local "

@@ -1,9 +1,9 @@
 package dev.metricsstream.gateway.auth;
 
-import dev.metricsstream.gateway.store.Clock;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,9 +50,9 @@ public final class RequestAuthenticator {
 
     private final Supplier<AuthenticationSettings> settings;
     private final TokenReviewer tokens;
-    private final Clock clock;
+    private final InstantSource clock;
 
-    public RequestAuthenticator(Supplier<AuthenticationSettings> settings, TokenReviewer tokens, Clock clock) {
+    public RequestAuthenticator(Supplier<AuthenticationSettings> settings, TokenReviewer tokens, InstantSource clock) {
         this.settings = settings;
         this.tokens = tokens;
         this.clock = clock;
@@ -63,12 +63,12 @@ public final class RequestAuthenticator {
         List<String> errors = new ArrayList<>();
         X509Certificate[] chain = request.clientChain();
         if (chain != null && chain.length > 0 && current != null) {
-            Optional<UserInfo> proxied = frontProxy(request, chain, current, errors, clock.nowMillis());
+            Optional<UserInfo> proxied = frontProxy(request, chain, current, errors, clock.millis());
             if (proxied.isPresent()) {
                 return new Authenticated(proxied.get(), "front-proxy");
             }
             if (!current.clientCa().isEmpty()) {
-                String problem = ClientCertificates.verify(chain, current.clientCa(), clock.nowMillis());
+                String problem = ClientCertificates.verify(chain, current.clientCa(), clock.millis());
                 if (problem == null) {
                     String cn = ClientCertificates.commonName(chain[0]);
                     if (cn.isEmpty()) {

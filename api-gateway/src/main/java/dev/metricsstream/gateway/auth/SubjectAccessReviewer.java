@@ -1,6 +1,5 @@
 package dev.metricsstream.gateway.auth;
 
-import dev.metricsstream.gateway.store.Clock;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AuthorizationV1Api;
 import io.kubernetes.client.openapi.models.V1NonResourceAttributes;
@@ -9,6 +8,7 @@ import io.kubernetes.client.openapi.models.V1SubjectAccessReview;
 import io.kubernetes.client.openapi.models.V1SubjectAccessReviewSpec;
 import io.kubernetes.client.openapi.models.V1SubjectAccessReviewStatus;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +29,7 @@ public final class SubjectAccessReviewer {
     private final Duration allowTtl;
     private final Duration denyTtl;
 
-    public SubjectAccessReviewer(AuthorizationV1Api api, Clock clock, Duration allowTtl, Duration denyTtl) {
+    public SubjectAccessReviewer(AuthorizationV1Api api, InstantSource clock, Duration allowTtl, Duration denyTtl) {
         this.api = api;
         this.cache = new TtlCache<>(clock, 10_000);
         this.allowTtl = allowTtl;

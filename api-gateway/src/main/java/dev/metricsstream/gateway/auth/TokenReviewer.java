@@ -1,6 +1,5 @@
 package dev.metricsstream.gateway.auth;
 
-import dev.metricsstream.gateway.store.Clock;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AuthenticationV1Api;
 import io.kubernetes.client.openapi.models.V1TokenReview;
@@ -11,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,7 @@ public final class TokenReviewer {
     private final Duration successTtl;
     private final Duration failureTtl;
 
-    public TokenReviewer(AuthenticationV1Api api, Clock clock, Duration successTtl, Duration failureTtl) {
+    public TokenReviewer(AuthenticationV1Api api, InstantSource clock, Duration successTtl, Duration failureTtl) {
         this.api = api;
         this.cache = new TtlCache<>(clock, 10_000);
         this.successTtl = successTtl;

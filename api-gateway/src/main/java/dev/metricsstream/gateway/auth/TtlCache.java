@@ -1,6 +1,6 @@
 package dev.metricsstream.gateway.auth;
 
-import dev.metricsstream.gateway.store.Clock;
+import java.time.InstantSource;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A small expiring map on an injectable clock; bounded (cleared of expired entries, then wholly, when full). */
@@ -9,10 +9,10 @@ final class TtlCache<K, V> {
     }
 
     private final ConcurrentHashMap<K, Entry<V>> entries = new ConcurrentHashMap<>();
-    private final Clock clock;
+    private final InstantSource clock;
     private final int maxEntries;
 
-    TtlCache(Clock clock, int maxEntries) {
+    TtlCache(InstantSource clock, int maxEntries) {
         this.clock = clock;
         this.maxEntries = maxEntries;
     }
@@ -22,7 +22,7 @@ final class TtlCache<K, V> {
         if (entry == null) {
             return null;
         }
-        if (clock.nowMillis() >= entry.expiresAtMillis()) {
+        if (clock.millis() >= entry.expiresAtMillis()) {
             entries.remove(key, entry);
             return null;
         }
@@ -33,7 +33,7 @@ final class TtlCache<K, V> {
         if (ttlMillis <= 0) {
             return;
         }
-        long now = clock.nowMillis();
+        long now = clock.millis();
         if (entries.size() >= maxEntries) {
             entries.values().removeIf(e -> now >= e.expiresAtMillis());
             if (entries.size() >= maxEntries) {

@@ -14,7 +14,6 @@ import dev.metricsstream.gateway.http.ResponseBodies;
 import dev.metricsstream.gateway.http.StatusResponses;
 import dev.metricsstream.gateway.select.LabelSelector;
 import dev.metricsstream.gateway.select.SelectorException;
-import dev.metricsstream.gateway.store.Clock;
 import dev.metricsstream.gateway.store.Freshness;
 import dev.metricsstream.gateway.store.MetricsStoreReader;
 import io.javalin.config.JavalinConfig;
@@ -22,8 +21,8 @@ import io.javalin.http.Context;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,15 +73,15 @@ public final class CustomMetricsApi {
     }
 
     private final MetricsStoreReader store;
-    private final Clock clock;
+    private final InstantSource clock;
     private final Freshness freshness;
     private final Map<String, WindowMetric> windowMetrics = new LinkedHashMap<>();
     private final Map<String, SummaryMetric> summaryMetrics = new LinkedHashMap<>();
     private final Map<String, ExternalMetric> externalMetrics = new LinkedHashMap<>();
     private final Counter rejected;
 
-    public CustomMetricsApi(MetricsStoreReader store, Clock clock, Freshness freshness, List<Duration> windowSizes,
-            PrometheusRegistry registry) {
+    public CustomMetricsApi(MetricsStoreReader store, InstantSource clock, Freshness freshness,
+            List<Duration> windowSizes, PrometheusRegistry registry) {
         this.store = store;
         this.clock = clock;
         this.freshness = freshness;
@@ -117,17 +116,18 @@ public final class CustomMetricsApi {
     }
 
     public void install(JavalinConfig config) {
-        config.routes.get(CUSTOM_BASE, ctx -> json(ctx, json -> writeGroup(json, CUSTOM_GROUP, CUSTOM_VERSIONS)));
-        config.routes.get(EXTERNAL_BASE, ctx -> json(ctx, json -> writeGroup(json, EXTERNAL_GROUP,
+        config.routes.get(CUSTOM_BASE,
+                ctx -> ResponseBodies.json(ctx, json -> writeGroup(json, CUSTOM_GROUP, CUSTOM_VERSIONS)));
+        config.routes.get(EXTERNAL_BASE, ctx -> ResponseBodies.json(ctx, json -> writeGroup(json, EXTERNAL_GROUP,
                 List.of(EXTERNAL_VERSION))));
         config.routes.get(CUSTOM_BASE + "/{version}", ctx -> {
             if (customVersion(ctx) != null) {
-                json(ctx, json -> writeCustomResources(json, ctx.pathParam("version")));
+                ResponseBodies.json(ctx, json -> writeCustomResources(json, ctx.pathParam("version")));
             }
         });
         config.routes.get(EXTERNAL_BASE + "/{version}", ctx -> {
             if (externalVersion(ctx)) {
-                json(ctx, this::writeExternalResources);
+                ResponseBodies.json(ctx, this::writeExternalResources);
             }
         });
         config.routes.get(CUSTOM_BASE + "/{version}/namespaces/{namespace}/pods/{name}/{metric}", this::pods);
@@ -194,7 +194,7 @@ public final class CustomMetricsApi {
         }
         String namespace = ctx.pathParam("namespace");
         String name = ctx.pathParam("name");
-        long now = clock.nowMillis();
+        long now = clock.millis();
         if (!"*".equals(name)) {
             Optional<MetricsWindow> window = latest(EntityKind.POD, namespace + "/" + name, request.metric(), now);
             if (window.isEmpty()) {
@@ -224,7 +224,7 @@ public final class CustomMetricsApi {
             return;
         }
         String name = ctx.pathParam("name");
-        long now = clock.nowMillis();
+        long now = clock.millis();
         if (!"*".equals(name)) {
             Optional<MetricsWindow> window = latest(EntityKind.NODE, name, request.metric(), now);
             if (window.isEmpty()) {
@@ -256,7 +256,7 @@ public final class CustomMetricsApi {
         }
         String namespace = ctx.pathParam("namespace");
         List<MetricsWindow> windows = newestPodWindows(namespace, LabelSelector.everything(), request.metric(),
-                clock.nowMillis());
+                clock.millis());
         if (windows.isEmpty()) {
             notFoundFor(ctx, request.metricName(), "namespaces", namespace);
             return;
@@ -305,7 +305,7 @@ public final class CustomMetricsApi {
         SummaryMetric metric = request.summary();
         String namespace = ctx.pathParam("namespace");
         String name = ctx.pathParam("name");
-        long now = clock.nowMillis();
+        long now = clock.millis();
         if (!"*".equals(name)) {
             Optional<PodMetrics> pod = store.pod(namespace, name);
             SummaryValue value = pod.isEmpty() ? null : summaryValue(metric,
@@ -331,7 +331,7 @@ public final class CustomMetricsApi {
     private void summaryNodes(Context ctx, CustomRequest request) throws IOException {
         SummaryMetric metric = request.summary();
         String name = ctx.pathParam("name");
-        long now = clock.nowMillis();
+        long now = clock.millis();
         if (!"*".equals(name)) {
             Optional<NodeMetrics> node = store.node(name);
             SummaryValue value = node.isEmpty() ? null : summaryValue(metric, store.nodeSummary(name).orElse(null),
@@ -358,7 +358,7 @@ public final class CustomMetricsApi {
     private void summaryNamespace(Context ctx, CustomRequest request) throws IOException {
         String namespace = ctx.pathParam("namespace");
         List<SummaryValue> values = podSummaryValues(namespace, LabelSelector.everything(), request.summary(),
-                clock.nowMillis());
+                clock.millis());
         if (values.isEmpty()) {
             notFoundFor(ctx, request.metricName(), "namespaces", namespace);
             return;
@@ -394,7 +394,7 @@ public final class CustomMetricsApi {
     private void writeCustom(Context ctx, CustomRequest request, List<Item> items) throws IOException {
         boolean v1beta1 = request.version().equals("v1beta1");
         String metricName = request.metricName();
-        json(ctx, json -> {
+        ResponseBodies.json(ctx, json -> {
             json.writeStartObject();
             json.writeStringField("kind", "MetricValueList");
             json.writeStringField("apiVersion", CUSTOM_GROUP + "/" + request.version());
@@ -457,7 +457,7 @@ public final class CustomMetricsApi {
             return;
         }
         String namespace = ctx.pathParam("namespace");
-        long now = clock.nowMillis();
+        long now = clock.millis();
         if (metric.summary() != null) {
             externalSummary(ctx, metric, namespace, labels, now);
             return;
@@ -518,7 +518,7 @@ public final class CustomMetricsApi {
 
     private void writeExternal(Context ctx, ExternalMetric metric, long ts, long windowSeconds,
             Optional<String> value) throws IOException {
-        json(ctx, json -> {
+        ResponseBodies.json(ctx, json -> {
             json.writeStartObject();
             json.writeStringField("kind", "ExternalMetricValueList");
             json.writeStringField("apiVersion", EXTERNAL_GROUP + "/" + EXTERNAL_VERSION);
@@ -700,17 +700,5 @@ public final class CustomMetricsApi {
         LOG.atInfo().addKeyValue("path", ctx.path()).addKeyValue("reason", status.message())
                 .log("custom metrics request rejected");
         StatusResponses.send(ctx, status);
-    }
-
-    private interface Body {
-        void write(JsonGenerator json) throws IOException;
-    }
-
-    private static void json(Context ctx, Body body) throws IOException {
-        try (OutputStream out = ResponseBodies.open(ctx, 200, "application/json");
-             JsonGenerator json = MetricsJson.generator(out)) {
-            body.write(json);
-            json.writeRaw('\n');
-        }
     }
 }

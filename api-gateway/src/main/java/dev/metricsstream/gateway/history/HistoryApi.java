@@ -9,15 +9,14 @@ import dev.metricsstream.gateway.api.MetricsJson;
 import dev.metricsstream.gateway.api.Quantities;
 import dev.metricsstream.gateway.http.ResponseBodies;
 import dev.metricsstream.gateway.http.StatusResponses;
-import dev.metricsstream.gateway.store.Clock;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -50,9 +49,9 @@ public final class HistoryApi {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryApi.class);
 
     private final WindowHistory history;
-    private final Clock clock;
+    private final InstantSource clock;
 
-    public HistoryApi(WindowHistory history, Clock clock, PrometheusRegistry registry) {
+    public HistoryApi(WindowHistory history, InstantSource clock, PrometheusRegistry registry) {
         this.history = history;
         this.clock = clock;
         GaugeWithCallback.builder().name("metrics_stream_gateway_history_windows")
@@ -75,10 +74,10 @@ public final class HistoryApi {
     }
 
     public void install(JavalinConfig config) {
-        config.routes.get(BASE, ctx -> json(ctx, this::writeGroup));
+        config.routes.get(BASE, ctx -> ResponseBodies.json(ctx, this::writeGroup));
         config.routes.get(BASE + "/{version}", ctx -> {
             if (served(ctx)) {
-                json(ctx, HistoryApi::writeResourceList);
+                ResponseBodies.json(ctx, HistoryApi::writeResourceList);
             }
         });
         config.routes.get(BASE + "/{version}/nodes/{name}", ctx -> {
@@ -142,7 +141,7 @@ public final class HistoryApi {
                     + "\" not found", new ApiStatus.Details(full, GROUP, resource)));
             return;
         }
-        json(ctx, json -> writeList(json, kind, name, namespace, range, points.get()));
+        ResponseBodies.json(ctx, json -> writeList(json, kind, name, namespace, range, points.get()));
     }
 
     Range range(Context ctx) {
@@ -164,7 +163,7 @@ public final class HistoryApi {
                     new IllegalArgumentException("window " + windowParam + " is not kept; kept sizes: "
                             + keptSizes()));
         }
-        long end = time(ctx, "end", clock.nowMillis());
+        long end = time(ctx, "end", clock.millis());
         long start = time(ctx, "start", end - size.span().toMillis());
         if (start >= end) {
             throw new IllegalArgumentException("start must be before end");
@@ -251,17 +250,5 @@ public final class HistoryApi {
     private static void writeResource(JsonGenerator json, String name, boolean namespaced, String kind)
             throws IOException {
         DiscoveryJson.writeResource(json, name, namespaced, kind, "get");
-    }
-
-    private interface Body {
-        void write(JsonGenerator json) throws IOException;
-    }
-
-    private static void json(Context ctx, Body body) throws IOException {
-        try (OutputStream out = ResponseBodies.open(ctx, 200, "application/json");
-             JsonGenerator json = MetricsJson.generator(out)) {
-            body.write(json);
-            json.writeRaw('\n');
-        }
     }
 }

@@ -8,13 +8,13 @@ import dev.metricsstream.gateway.api.ApiStatus;
 import dev.metricsstream.gateway.select.FieldSelector;
 import dev.metricsstream.gateway.select.LabelSelector;
 import dev.metricsstream.gateway.select.SelectorException;
-import dev.metricsstream.gateway.store.Clock;
 import dev.metricsstream.gateway.store.Freshness;
 import dev.metricsstream.gateway.store.MetricsStoreReader;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -43,11 +43,11 @@ public final class CoreApiSlice {
 
     private final MetricsStoreReader store;
     private final HealthCheck storeRestored;
-    private final Clock clock;
+    private final InstantSource clock;
     private final Freshness freshness;
     private final NodeResourcesSource resources;
 
-    public CoreApiSlice(MetricsStoreReader store, HealthCheck storeRestored, Clock clock, Freshness freshness,
+    public CoreApiSlice(MetricsStoreReader store, HealthCheck storeRestored, InstantSource clock, Freshness freshness,
             NodeResourcesSource resources) {
         this.store = store;
         this.storeRestored = storeRestored;
@@ -57,8 +57,8 @@ public final class CoreApiSlice {
     }
 
     public void install(JavalinConfig config) {
-        config.routes.get("/api", ctx -> MetricsApi.json(ctx, CoreApiSlice::writeVersions));
-        config.routes.get("/api/v1", ctx -> MetricsApi.json(ctx, CoreApiSlice::writeResourceList));
+        config.routes.get("/api", ctx -> ResponseBodies.json(ctx, CoreApiSlice::writeVersions));
+        config.routes.get("/api/v1", ctx -> ResponseBodies.json(ctx, CoreApiSlice::writeResourceList));
         config.routes.get("/api/v1/nodes", this::listNodes);
         config.routes.get("/api/v1/nodes/{name}", this::getNode);
         config.routes.get("/api/v1/pods", ctx -> listPods(ctx, null));
@@ -131,8 +131,8 @@ public final class CoreApiSlice {
         if (selectors == null) {
             return;
         }
-        long now = clock.nowMillis();
-        MetricsApi.json(ctx, json -> {
+        long now = clock.millis();
+        ResponseBodies.json(ctx, json -> {
             startList(json, "NodeList");
             store.forEachNode(node -> {
                 if (freshness.isFresh(node.getTimestampMillis(), now)
@@ -150,13 +150,13 @@ public final class CoreApiSlice {
             return;
         }
         String name = ctx.pathParam("name");
-        long now = clock.nowMillis();
+        long now = clock.millis();
         Optional<NodeMetrics> node = store.node(name).filter(n -> freshness.isFresh(n.getTimestampMillis(), now));
         if (node.isEmpty()) {
             StatusResponses.send(ctx, notFound("nodes", name));
             return;
         }
-        MetricsApi.json(ctx, json -> writeNode(json, node.get(), true));
+        ResponseBodies.json(ctx, json -> writeNode(json, node.get(), true));
     }
 
     private void listPods(Context ctx, String pathNamespace) throws IOException {
@@ -164,9 +164,9 @@ public final class CoreApiSlice {
         if (selectors == null) {
             return;
         }
-        long now = clock.nowMillis();
+        long now = clock.millis();
         String namespace = pathNamespace != null ? pathNamespace : selectors.fields().requiredNamespace();
-        MetricsApi.json(ctx, json -> {
+        ResponseBodies.json(ctx, json -> {
             startList(json, "PodList");
             Consumer<PodMetrics> each = pod -> {
                 if ((pathNamespace == null || pathNamespace.equals(pod.getNamespace()))
@@ -191,14 +191,14 @@ public final class CoreApiSlice {
         }
         String namespace = ctx.pathParam("namespace");
         String name = ctx.pathParam("name");
-        long now = clock.nowMillis();
+        long now = clock.millis();
         Optional<PodMetrics> pod = store.pod(namespace, name)
                 .filter(p -> freshness.isFresh(p.getTimestampMillis(), now));
         if (pod.isEmpty()) {
             StatusResponses.send(ctx, notFound("pods", name));
             return;
         }
-        MetricsApi.json(ctx, json -> writePod(json, pod.get(), true));
+        ResponseBodies.json(ctx, json -> writePod(json, pod.get(), true));
     }
 
     /** {@code errors.NewNotFound(corev1.Resource(resource), name)}: {@code nodes "x" not found}. */

@@ -12,7 +12,6 @@ import dev.metricsstream.gateway.api.TableJson;
 import dev.metricsstream.gateway.select.FieldSelector;
 import dev.metricsstream.gateway.select.LabelSelector;
 import dev.metricsstream.gateway.select.SelectorException;
-import dev.metricsstream.gateway.store.Clock;
 import dev.metricsstream.gateway.store.Freshness;
 import dev.metricsstream.gateway.store.MetricsStoreReader;
 import io.javalin.config.JavalinConfig;
@@ -22,6 +21,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.time.InstantSource;
 import java.util.Optional;
 
 /**
@@ -35,7 +35,7 @@ public final class MetricsApi {
 
     private final MetricsStoreReader store;
     private final HealthCheck storeRestored;
-    private final Clock clock;
+    private final InstantSource clock;
     private final Freshness freshness;
     private final Discovery discovery;
     private final Counter staleSkipped;
@@ -46,7 +46,7 @@ public final class MetricsApi {
      * @param storeRestored passes once the store holds everything that was published before the gateway started;
      *                      until then the metrics routes answer 503 instead of an empty or partial list
      */
-    public MetricsApi(MetricsStoreReader store, HealthCheck storeRestored, Clock clock, Freshness freshness,
+    public MetricsApi(MetricsStoreReader store, HealthCheck storeRestored, InstantSource clock, Freshness freshness,
             Discovery discovery, PrometheusRegistry registry) {
         this.store = store;
         this.storeRestored = storeRestored;
@@ -62,12 +62,12 @@ public final class MetricsApi {
     }
 
     public void install(JavalinConfig config) {
-        config.routes.get("/apis", ctx -> json(ctx, discovery::writeGroupList));
-        config.routes.get(BASE, ctx -> json(ctx, discovery::writeGroup));
+        config.routes.get("/apis", ctx -> ResponseBodies.json(ctx, discovery::writeGroupList));
+        config.routes.get(BASE, ctx -> ResponseBodies.json(ctx, discovery::writeGroup));
         config.routes.get(BASE + "/{version}", ctx -> {
             String version = servedVersion(ctx);
             if (version != null) {
-                json(ctx, json -> discovery.writeResourceList(json, version));
+                ResponseBodies.json(ctx, json -> discovery.writeResourceList(json, version));
             }
         });
         config.routes.get(BASE + "/{version}/nodes", this::listNodes);
@@ -117,7 +117,7 @@ public final class MetricsApi {
         if (version == null || refuseWatch(ctx, ApiStatus.NODE_RESOURCE)) {
             return;
         }
-        long now = clock.nowMillis();
+        long now = clock.millis();
         String name = ctx.pathParam("name");
         Optional<NodeMetrics> node = store.node(name).filter(n -> fresh(n.getTimestampMillis(), now, "node"));
         if (node.isEmpty()) {
@@ -125,7 +125,7 @@ public final class MetricsApi {
             return;
         }
         Rendering rendering = rendering(ctx, MetricsJson.NODE_KIND, apiVersion(version), now);
-        json(ctx, rendering.contentType(), json -> {
+        ResponseBodies.json(ctx, rendering.contentType(), json -> {
             if (rendering instanceof TableRendering) {
                 rendering.start(json);
                 rendering.node(json, node.get());
@@ -141,7 +141,7 @@ public final class MetricsApi {
         if (version == null || refuseWatch(ctx, ApiStatus.POD_RESOURCE)) {
             return;
         }
-        long now = clock.nowMillis();
+        long now = clock.millis();
         String namespace = ctx.pathParam("namespace");
         String name = ctx.pathParam("name");
         Optional<PodMetrics> pod = store.pod(namespace, name).filter(p -> fresh(p.getTimestampMillis(), now, "pod"));
@@ -150,7 +150,7 @@ public final class MetricsApi {
             return;
         }
         Rendering rendering = rendering(ctx, MetricsJson.POD_KIND, apiVersion(version), now);
-        json(ctx, rendering.contentType(), json -> {
+        ResponseBodies.json(ctx, rendering.contentType(), json -> {
             if (rendering instanceof TableRendering) {
                 rendering.start(json);
                 rendering.pod(json, pod.get());
@@ -170,9 +170,9 @@ public final class MetricsApi {
         if (selectors == null) {
             return;
         }
-        long now = clock.nowMillis();
+        long now = clock.millis();
         Rendering rendering = rendering(ctx, MetricsJson.NODE_KIND, apiVersion(version), now);
-        json(ctx, rendering.contentType(), json -> {
+        ResponseBodies.json(ctx, rendering.contentType(), json -> {
             rendering.start(json);
             store.forEachNode(node -> {
                 if (selectors.fields().matches(node.getNodeName(), null) && selectors.labels().matches(node.getLabels())
@@ -193,7 +193,7 @@ public final class MetricsApi {
         if (selectors == null) {
             return;
         }
-        long now = clock.nowMillis();
+        long now = clock.millis();
         // a namespace from the path or pinned by the field selector makes it a range scan
         String namespace = pathNamespace != null ? pathNamespace : selectors.fields().requiredNamespace();
         Rendering rendering = rendering(ctx, MetricsJson.POD_KIND, apiVersion(version), now);
@@ -210,7 +210,7 @@ public final class MetricsApi {
             }
             return;
         }
-        json(ctx, rendering.contentType(), json -> {
+        ResponseBodies.json(ctx, rendering.contentType(), json -> {
             rendering.start(json);
             store.forEachPodItem(namespace, (pod, item) -> {
                 if (served(pod, pathNamespace, selectors, now)) {
@@ -257,10 +257,6 @@ public final class MetricsApi {
             StatusResponses.send(ctx, ApiStatus.badRequest(e.getMessage()));
             return null;
         }
-    }
-
-    interface JsonBody {
-        void write(JsonGenerator json) throws IOException;
     }
 
     interface IoAction {
@@ -349,16 +345,5 @@ public final class MetricsApi {
         }
         return new TableRendering(new TableJson.Request(tableVersion,
                 TableJson.IncludeObject.parse(ctx.queryParam("includeObject"))), apiVersion, nowMillis);
-    }
-
-    static void json(Context ctx, JsonBody body) throws IOException {
-        json(ctx, JSON, body);
-    }
-
-    static void json(Context ctx, String contentType, JsonBody body) throws IOException {
-        try (OutputStream out = ResponseBodies.open(ctx, 200, contentType); JsonGenerator json = MetricsJson.generator(out)) {
-            body.write(json);
-            json.writeRaw('\n');
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.metricsstream.gateway.http;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.metricsstream.gateway.api.MetricsJson;
 import io.javalin.http.Context;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -17,6 +19,25 @@ public final class ResponseBodies {
     private static final int BUFFER_BYTES = 64 * 1024;
 
     private ResponseBodies() {
+    }
+
+    /** Writes a JSON document to a {@link JsonGenerator}. */
+    @FunctionalInterface
+    public interface JsonBody {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    /** A 200 {@code application/json} answer: {@code body} through the API's JSON generator, then a newline. */
+    public static void json(Context ctx, JsonBody body) throws IOException {
+        json(ctx, "application/json", body);
+    }
+
+    /** As {@link #json(Context, JsonBody)} with another content type (a Table, a protobuf-negotiated JSON answer). */
+    public static void json(Context ctx, String contentType, JsonBody body) throws IOException {
+        try (OutputStream out = open(ctx, 200, contentType); JsonGenerator json = MetricsJson.generator(out)) {
+            body.write(json);
+            json.writeRaw('\n');
+        }
     }
 
     public static OutputStream open(Context ctx, int status, String contentType) throws IOException {

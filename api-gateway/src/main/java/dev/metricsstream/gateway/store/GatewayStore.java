@@ -7,9 +7,10 @@ import dev.metricsstream.avro.NodeUsage;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.avro.SummaryUsage;
 import dev.metricsstream.common.health.HealthCheck;
-import dev.metricsstream.schemas.AvroSerde;
 import dev.metricsstream.schemas.RecordDecodingException;
+import dev.metricsstream.schemas.Topics;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * The gateway's local copy of the aggregator's output, loaded by plain consumers ({@link TopicLoader}; no Kafka
@@ -37,34 +39,34 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
     /** How far back the window topics are read at start: the longest window (1 h) plus the largest bound (1 h). */
     public static final Duration DEFAULT_WINDOW_LOOKBACK = Duration.ofHours(2);
 
-    private static final AvroSerde<NodeUsage> NODE_USAGE = AvroSerde.of(NodeUsage.class);
-    private static final AvroSerde<MetricsWindow> WINDOWS = AvroSerde.of(MetricsWindow.class);
-
-    /** The topics the gateway reads. */
-    public record Topics(String nodeUsage, String nodeWindows, String podWindows) {
-    }
-
     private final NodeUsageView view = new NodeUsageView();
     private final LatestWindows latestWindows = new LatestWindows();
     private final LoadListener listener;
     private final WindowSink windowSink;
     private final TopicLoader usageLoader;
     private final TopicLoader windowLoader;
+    private final Deserializer<NodeUsage> usageDecoder;
+    private final Deserializer<MetricsWindow> windowDecoder;
 
     /**
      * @param consumerConfig  consumer settings (bootstrap, security, client id prefix under {@code client.id})
+     * @param topics          the schemas module's topics (with the configured prefix): {@code node-usage} and both
+     *                        window topics are read, with their declared value serdes
      * @param windowSink      also receives every decoded window record ({@link WindowSink#NONE} for none)
      * @param windowLookback  how far back (record time) the window topics are read at start
      */
     public GatewayStore(Map<String, Object> consumerConfig, Topics topics, LoadListener listener,
-            WindowSink windowSink, Duration windowLookback, Clock clock) {
+            WindowSink windowSink, Duration windowLookback, InstantSource clock) {
         this.listener = listener;
         this.windowSink = windowSink;
+        this.usageDecoder = topics.nodeUsage().valueSerde().deserializer();
+        // both window topics declare the same MetricsWindow serde
+        this.windowDecoder = topics.nodeMetricsWindows().valueSerde().deserializer();
         this.usageLoader = new TopicLoader("node-usage", consumerConfig(consumerConfig, "node-usage", 100),
-                List.of(topics.nodeUsage()), TopicLoader.StartPositions.BEGINNING, new UsageHandler());
+                List.of(topics.nodeUsage().name()), TopicLoader.StartPositions.BEGINNING, new UsageHandler());
         this.windowLoader = new TopicLoader("windows", consumerConfig(consumerConfig, "windows", 500),
-                List.of(topics.nodeWindows(), topics.podWindows()),
-                TopicLoader.since(() -> clock.nowMillis() - windowLookback.toMillis()), new WindowHandler());
+                List.of(topics.nodeMetricsWindows().name(), topics.podMetricsWindows().name()),
+                TopicLoader.since(() -> clock.millis() - windowLookback.toMillis()), new WindowHandler());
     }
 
     /**
@@ -159,7 +161,7 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
             }
             NodeUsage usage;
             try {
-                usage = NODE_USAGE.deserialize(record.topic(), record.value());
+                usage = usageDecoder.deserialize(record.topic(), record.value());
             } catch (RecordDecodingException e) {
                 listener.dropped(record.topic(), key, e.reason().label() + ": " + e.getMessage());
                 return;
@@ -195,7 +197,7 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
             }
             MetricsWindow window;
             try {
-                window = WINDOWS.deserialize(record.topic(), record.value());
+                window = windowDecoder.deserialize(record.topic(), record.value());
             } catch (RecordDecodingException e) {
                 listener.dropped(record.topic(), record.key(), e.reason().label() + ": " + e.getMessage());
                 return;

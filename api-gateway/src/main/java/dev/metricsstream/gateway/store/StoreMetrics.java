@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import dev.metricsstream.schemas.RecordDecodingException;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class StoreMetrics implements LoadListener {
     }
 
     /** Registers the gauges that read the store, the clock and the consumer when scraped. */
-    public void registerGauges(PrometheusRegistry registry, MetricsStoreReader store, Clock clock,
+    public void registerGauges(PrometheusRegistry registry, MetricsStoreReader store, InstantSource clock,
             DoubleSupplier consumerLagRecords) {
         GaugeWithCallback.builder().name("metrics_stream_gateway_store_entries")
                 .help("Entries in the gateway's local stores").labelNames("store")
@@ -64,7 +65,7 @@ public final class StoreMetrics implements LoadListener {
                 .help("Age of the newest sample loaded into the store, by kind (how stale the feed is)")
                 .labelNames("kind")
                 .callback(cb -> {
-                    long now = clock.nowMillis();
+                    long now = clock.millis();
                     if (newestNodeMillis.get() != Long.MIN_VALUE) {
                         cb.call(Freshness.ageSeconds(newestNodeMillis.get(), now), "node");
                     }

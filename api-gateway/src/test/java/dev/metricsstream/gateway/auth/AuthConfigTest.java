@@ -9,6 +9,7 @@ import dev.metricsstream.common.config.ConfigException;
 import dev.metricsstream.common.config.EnvReader;
 import java.net.URI;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,12 +59,12 @@ class AuthConfigTest {
 
     @Test
     void auth_off_installs_the_no_op_filter_and_delegated_without_an_apiserver_refuses_to_start() {
-        try (DelegatedAuth off = DelegatedAuth.start(read(Map.of("AUTH_MODE", "OFF")), System::currentTimeMillis)) {
+        try (DelegatedAuth off = DelegatedAuth.start(read(Map.of("AUTH_MODE", "OFF")), InstantSource.system())) {
             assertEquals(AuthFilter.NONE, off.filter());
             assertTrue(off.readiness().isEmpty());
         }
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> DelegatedAuth.start(read(Map.of()), System::currentTimeMillis));
+                () -> DelegatedAuth.start(read(Map.of()), InstantSource.system()));
         assertTrue(e.getMessage().contains("APISERVER_URL"), e.getMessage());
     }
 }

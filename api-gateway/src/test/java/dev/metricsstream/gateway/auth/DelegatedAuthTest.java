@@ -9,11 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metricsstream.common.config.EnvReader;
 import dev.metricsstream.common.health.Health;
-import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.gateway.GatewayServer;
+import dev.metricsstream.gateway.http.GatewayRoutes;
+import dev.metricsstream.gateway.http.GatewayServer;
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
 import dev.metricsstream.gateway.support.TestGateway;
+import dev.metricsstream.gateway.tls.Serving;
 import dev.metricsstream.gateway.tls.TlsMaterial;
 import dev.metricsstream.testkit.tls.TestPki;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -22,6 +23,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,7 @@ class DelegatedAuthTest {
     private DelegatedAuth auth;
     private GatewayServer gateway;
     private final AtomicLong nowMillis = new AtomicLong(System.currentTimeMillis());
+    private final InstantSource clock = () -> Instant.ofEpochMilli(nowMillis.get());
 
     @BeforeAll
     static void pki() throws Exception {
@@ -76,11 +80,11 @@ class DelegatedAuthTest {
         EnvReader env = new EnvReader(Map.of("APISERVER_URL", apiserver.url().toString(), "APISERVER_TIMEOUT", "3s"));
         AuthConfig config = AuthConfig.from(env);
         env.finish();
-        auth = DelegatedAuth.start(config, nowMillis::get);
+        auth = DelegatedAuth.start(config, clock);
         assertTrue(auth.watcher().orElseThrow().awaitFirstRead(Duration.ofSeconds(10)), "ConfigMap read");
-        gateway = GatewayServer.start(new GatewayApp.Serving("127.0.0.1", 0, -1, serving),
-                new GatewayApp.ApiSettings(GatewayConfig.VERSIONS, Duration.ofSeconds(45)),
-                new GatewayApp.Collaborators(new InMemoryMetricsStore(), nowMillis::get, auth.filter(),
+        gateway = GatewayServer.start(new Serving("127.0.0.1", 0, -1, serving),
+                new GatewayRoutes.ApiSettings(GatewayConfig.VERSIONS, Duration.ofSeconds(45)),
+                new GatewayRoutes.Collaborators(new InMemoryMetricsStore(), clock, auth.filter(),
                         new PrometheusRegistry(), new Health()));
     }
 

@@ -1,5 +1,7 @@
 package dev.metricsstream.gateway.custom;
 
+import static dev.metricsstream.gateway.support.JsonAnswers.json;
+import static dev.metricsstream.gateway.support.JsonAnswers.texts;
 import static dev.metricsstream.gateway.support.Samples.container;
 import static dev.metricsstream.gateway.support.Samples.node;
 import static dev.metricsstream.gateway.support.Samples.pod;
@@ -8,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
@@ -17,11 +18,9 @@ import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1APIGroup;
 import io.kubernetes.client.openapi.models.V1APIResource;
 import io.kubernetes.client.openapi.models.V1APIResourceList;
-import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,6 @@ class CustomMetricsApiTest {
     static final String CUSTOM = "/apis/custom.metrics.k8s.io/v1beta2";
     static final String EXTERNAL = "/apis/external.metrics.k8s.io/v1beta1";
 
-    private final ObjectMapper mapper = new ObjectMapper();
     private TestGateway gateway;
 
     static MetricsWindow window(EntityKind kind, String entity, long size, long end, double cpuAvg, double cpuMax,
@@ -97,16 +95,6 @@ class CustomMetricsApiTest {
     @AfterAll
     void stop() {
         gateway.close();
-    }
-
-    private JsonNode json(HttpResponse<String> response, int status) throws Exception {
-        assertEquals(status, response.statusCode(), response.body());
-        assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
-        return mapper.readTree(response.body());
-    }
-
-    private static List<String> texts(JsonNode items, String pointer) {
-        return StreamSupport.stream(items.spliterator(), false).map(i -> i.at(pointer).asText()).toList();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.metricsstream.gateway.custom;
 import static dev.metricsstream.gateway.custom.CustomMetricsApiTest.CUSTOM;
 import static dev.metricsstream.gateway.custom.CustomMetricsApiTest.EXTERNAL;
 import static dev.metricsstream.gateway.custom.CustomMetricsApiTest.HPA_ACCEPT;
+import static dev.metricsstream.gateway.support.JsonAnswers.texts;
 import static dev.metricsstream.gateway.support.Samples.container;
 import static dev.metricsstream.gateway.support.Samples.node;
 import static dev.metricsstream.gateway.support.Samples.pod;
@@ -18,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,10 +73,6 @@ class SummaryMetricsApiTest {
     private JsonNode json(HttpResponse<String> response, int status) throws Exception {
         assertEquals(status, response.statusCode(), response.body());
         return mapper.readTree(response.body());
-    }
-
-    private static List<String> texts(JsonNode items, String pointer) {
-        return StreamSupport.stream(items.spliterator(), false).map(i -> i.at(pointer).asText()).toList();
     }
 
     @Test

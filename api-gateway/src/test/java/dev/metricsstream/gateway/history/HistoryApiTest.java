@@ -3,18 +3,18 @@ package dev.metricsstream.gateway.history;
 import static dev.metricsstream.gateway.history.WindowHistoryTest.MINUTE;
 import static dev.metricsstream.gateway.history.WindowHistoryTest.T0;
 import static dev.metricsstream.gateway.history.WindowHistoryTest.window;
+import static dev.metricsstream.gateway.support.JsonAnswers.json;
+import static dev.metricsstream.gateway.support.JsonAnswers.texts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
 import dev.metricsstream.gateway.support.TestGateway;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,6 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HistoryApiTest {
     static final String BASE = "/apis/history.metrics-stream.dev/v1alpha1";
-    private final ObjectMapper mapper = new ObjectMapper();
     private TestGateway gateway;
 
     @BeforeAll
@@ -42,16 +41,6 @@ class HistoryApiTest {
     @AfterAll
     void stop() {
         gateway.close();
-    }
-
-    private JsonNode json(HttpResponse<String> response, int status) throws Exception {
-        assertEquals(status, response.statusCode(), response.body());
-        assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
-        return mapper.readTree(response.body());
-    }
-
-    private static List<String> texts(JsonNode items, String pointer) {
-        return StreamSupport.stream(items.spliterator(), false).map(i -> i.at(pointer).asText()).toList();
     }
 
     @Test

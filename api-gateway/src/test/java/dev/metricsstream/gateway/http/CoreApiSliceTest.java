@@ -10,9 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metricsstream.common.health.Health;
-import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.gateway.GatewayServer;
 import dev.metricsstream.gateway.auth.AuthFilter;
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
 import dev.metricsstream.gateway.support.Kubectl;
@@ -20,12 +18,14 @@ import dev.metricsstream.gateway.support.TestGateway;
 import dev.metricsstream.gateway.support.Tools;
 import dev.metricsstream.gateway.tls.TlsMaterial;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import dev.metricsstream.gateway.tls.Serving;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,9 +58,9 @@ class CoreApiSliceTest {
         Map<String, CoreApiSlice.NodeResources> capacities = Map.of(
                 "node-a", new CoreApiSlice.NodeResources(4000L, 8L << 30, 2000L, 4L << 30),
                 "node-b", new CoreApiSlice.NodeResources(2000L, 4L << 30, 1000L, 2L << 30));
-        standalone = GatewayServer.start(new GatewayApp.Serving("127.0.0.1", 0, -1, TLS),
-                new GatewayApp.ApiSettings(GatewayConfig.VERSIONS, Duration.ofSeconds(45)),
-                new GatewayApp.Collaborators(store, () -> System.currentTimeMillis(), AuthFilter.NONE,
+        standalone = GatewayServer.start(new Serving("127.0.0.1", 0, -1, TLS),
+                new GatewayRoutes.ApiSettings(GatewayConfig.VERSIONS, Duration.ofSeconds(45)),
+                new GatewayRoutes.Collaborators(store, InstantSource.system(), AuthFilter.NONE,
                         new PrometheusRegistry(), new Health()),
                 name -> Optional.ofNullable(capacities.get(name)));
         cluster = new TestGateway(store, NOW);

@@ -9,13 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metricsstream.common.health.Health;
-import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.gateway.GatewayServer;
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
 import dev.metricsstream.gateway.support.TestGateway;
 import dev.metricsstream.gateway.tls.TlsMaterial;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import dev.metricsstream.gateway.tls.Serving;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +25,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -51,9 +51,9 @@ class JettyErrorsTest {
         InMemoryMetricsStore store = new InMemoryMetricsStore()
                 .putPod(pod("shop", "web-1", "node-a", Map.of("app", "web"), NOW - 5_000, container("c", 1_000L, 1024L)));
         // a failure that escapes Javalin's exception mapping (an Error, not an Exception) reaches Jetty's handler
-        server = GatewayServer.start(new GatewayApp.Serving("127.0.0.1", 0, 0, TLS),
-                new GatewayApp.ApiSettings(GatewayConfig.VERSIONS, Duration.ofSeconds(45)),
-                new GatewayApp.Collaborators(store, () -> NOW, ctx -> {
+        server = GatewayServer.start(new Serving("127.0.0.1", 0, 0, TLS),
+                new GatewayRoutes.ApiSettings(GatewayConfig.VERSIONS, Duration.ofSeconds(45)),
+                new GatewayRoutes.Collaborators(store, InstantSource.fixed(Instant.ofEpochMilli(NOW)), ctx -> {
                     if (ctx.path().equals("/version") && "boom".equals(ctx.queryParam("fail"))) {
                         throw new AssertionError("a failure outside the routes' exception mapping");
                     }

@@ -1,5 +1,7 @@
 package dev.metricsstream.gateway.it;
 
+import static dev.metricsstream.gateway.support.JsonAnswers.json;
+import static dev.metricsstream.gateway.support.JsonAnswers.texts;
 import static dev.metricsstream.gateway.support.Samples.container;
 import static dev.metricsstream.gateway.support.Samples.node;
 import static dev.metricsstream.gateway.support.Samples.nodeUsage;
@@ -15,20 +17,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeUsage;
 import dev.metricsstream.avro.PodMetrics;
-import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.gateway.GatewayMain;
-import dev.metricsstream.gateway.store.Clock;
 import dev.metricsstream.gateway.store.WindowSink;
-import dev.metricsstream.gateway.support.TestGateway;
-import dev.metricsstream.gateway.tls.TlsMaterial;
+import dev.metricsstream.gateway.support.GatewayOnBroker;
 import dev.metricsstream.schemas.Topic;
-import dev.metricsstream.schemas.Topics;
-import dev.metricsstream.testkit.kafka.KafkaBroker;
 import dev.metricsstream.testkit.kafka.KafkaBrokerExtension;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,13 +30,13 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * custom.metrics.k8s.io and external.metrics.k8s.io of the gateway as deployed (GatewayMain on a real broker),
+ * custom.metrics.k8s.io and external.metrics.k8s.io of the gateway as deployed (GatewayApp on a real broker),
  * asked exactly as the HPA controller asks: values equal the window and usage records produced here.
  */
 @ExtendWith(KafkaBrokerExtension.class)
@@ -54,61 +46,24 @@ class CustomMetricsKafkaIT {
     private static final long FIVE_MINUTES = 300_000;
     private static final long HOUR = 3_600_000;
 
-    private final KafkaBroker broker;
-    private final Topics topics;
-    private GatewayMain gateway;
-    private HttpClient http;
-
-    CustomMetricsKafkaIT(KafkaBroker broker) {
-        this.broker = broker;
-        this.topics = broker.createUniqueTopics(1);
-    }
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
+    @RegisterExtension
+    final GatewayOnBroker gateway = new GatewayOnBroker("gateway-cm-it-");
 
     private void startGateway(Path dir) throws Exception {
-        TlsMaterial tls = TlsMaterial.selfSigned("metrics-stream-gateway", "it");
-        tls.writeTo(dir.resolve("certs"));
-        GatewayConfig config = GatewayConfig.from(Map.of(
-                "AUTH_MODE", "off",
-                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                "TOPIC_PREFIX", topics.prefix(),
-                "APPLICATION_ID", "gateway-cm-it-" + topics.prefix().replace(".", ""),
-                "STATE_DIR", dir.resolve("state").toString(),
-                "BIND_ADDRESS", "127.0.0.1",
-                "HTTPS_PORT", "0",
-                "TLS_CERT_DIR", dir.resolve("certs").toString()));
-        gateway = GatewayMain.start(config, Clock.system(), new PrometheusRegistry(), WindowSink.NONE);
-        http = HttpClient.newBuilder().sslContext(TestGateway.trusting(tls)).build();
+        gateway.start(dir, WindowSink.NONE);
     }
 
     /** As the HPA controller's REST client asks: protobuf preferred, JSON accepted. */
     private HttpResponse<String> hpaGet(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + gateway.server().httpsPort() + path))
-                .header("Accept", "application/vnd.kubernetes.protobuf, application/json").build(),
-                HttpResponse.BodyHandlers.ofString());
+        return gateway.get(path, "application/vnd.kubernetes.protobuf, application/json");
     }
 
     private JsonNode items(String path) throws Exception {
-        HttpResponse<String> response = hpaGet(path);
-        assertEquals(200, response.statusCode(), response.body());
-        assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
-        return MAPPER.readTree(response.body()).get("items");
-    }
-
-    private static List<String> texts(JsonNode items, String pointer) {
-        List<String> out = new ArrayList<>();
-        items.forEach(i -> out.add(i.at(pointer).asText()));
-        return out;
+        return json(hpaGet(path), 200).get("items");
     }
 
     private <V> void send(Topic<String, V> topic, String key, V value) {
-        try (KafkaProducer<String, V> producer = broker.newProducer(topic)) {
+        try (KafkaProducer<String, V> producer = gateway.broker().newProducer(topic)) {
             producer.send(new ProducerRecord<>(topic.name(), null, System.currentTimeMillis(), key, value));
             producer.flush();
         }
@@ -134,18 +89,19 @@ class CustomMetricsKafkaIT {
         }
         pods.add(pod("shop", "db-0", "node-1", Map.of("app", "db"), now - 2_000, container("main", 900_000_000L,
                 1L << 30)));
-        send(topics.nodeUsage(), "node-1", nodeUsage("node-1", node("node-1", now - 2_000, 2_000_000_000L, 8L << 30),
-                0, pods.toArray(PodMetrics[]::new)));
+        send(gateway.topics().nodeUsage(), "node-1",
+                nodeUsage("node-1", node("node-1", now - 2_000, 2_000_000_000L, 8L << 30), 0,
+                        pods.toArray(PodMetrics[]::new)));
         for (int i = 0; i < 3; i++) {
-            send(topics.podMetricsWindows(), "shop/web-" + i + "@300000@" + (end - FIVE_MINUTES),
+            send(gateway.topics().podMetricsWindows(), "shop/web-" + i + "@300000@" + (end - FIVE_MINUTES),
                     webWindow(i, FIVE_MINUTES, end));
         }
         MetricsWindow db = podWindow("shop", "db-0", "node-1", FIVE_MINUTES, end);
         db.setCpuCoresAvg(1.0);
-        send(topics.podMetricsWindows(), "shop/db-0@300000@" + (end - FIVE_MINUTES), db);
+        send(gateway.topics().podMetricsWindows(), "shop/db-0@300000@" + (end - FIVE_MINUTES), db);
         MetricsWindow nodeWindow = nodeWindow("node-1", FIVE_MINUTES, end);
         nodeWindow.setCpuCoresMax(2.5);
-        send(topics.nodeMetricsWindows(), "node-1@300000@" + (end - FIVE_MINUTES), nodeWindow);
+        send(gateway.topics().nodeMetricsWindows(), "node-1@300000@" + (end - FIVE_MINUTES), nodeWindow);
         startGateway(dir);
 
         String custom = "/apis/custom.metrics.k8s.io/v1beta2";
@@ -187,7 +143,8 @@ class CustomMetricsKafkaIT {
         assertEquals("NotFound", MAPPER.readTree(absent.body()).get("reason").asText());
         assertTrue(items(custom + "/namespaces/shop/pods/*/cpu_usage_avg_1h").isEmpty());
         long hourEnd = now - now % HOUR;
-        send(topics.podMetricsWindows(), "shop/web-0@3600000@" + (hourEnd - HOUR), webWindow(0, HOUR, hourEnd));
+        send(gateway.topics().podMetricsWindows(), "shop/web-0@3600000@" + (hourEnd - HOUR),
+                webWindow(0, HOUR, hourEnd));
         await().atMost(DEADLINE).until(() -> hpaGet(custom + "/namespaces/shop/pods/web-0/cpu_usage_avg_1h")
                 .statusCode() == 200);
         JsonNode hour = items(custom + "/namespaces/shop/pods/web-0/cpu_usage_avg_1h");

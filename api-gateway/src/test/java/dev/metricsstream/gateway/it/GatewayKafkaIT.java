@@ -17,23 +17,14 @@ import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.NodeUsage;
 import dev.metricsstream.avro.PodMetrics;
-import dev.metricsstream.gateway.GatewayMain;
-import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.gateway.store.Clock;
 import dev.metricsstream.gateway.store.GatewayStore;
 import dev.metricsstream.gateway.store.WindowSink;
-import dev.metricsstream.gateway.support.TestGateway;
-import dev.metricsstream.gateway.tls.TlsMaterial;
-import dev.metricsstream.schemas.Topics;
-import dev.metricsstream.testkit.kafka.KafkaBroker;
+import dev.metricsstream.gateway.support.GatewayOnBroker;
 import dev.metricsstream.testkit.kafka.KafkaBrokerExtension;
 import io.kubernetes.client.Metrics;
 import io.kubernetes.client.custom.PodMetricsList;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.credentials.AccessTokenAuthentication;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,18 +35,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CopyOnWriteArrayList;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The gateway as deployed: GatewayMain reading the aggregator's node-usage and window topics on a real broker into
+ * The gateway as deployed: GatewayApp reading the aggregator's node-usage and window topics on a real broker into
  * its in-memory view, answering over HTTPS on loopback. Records are produced here as the aggregator would write them.
  */
 @ExtendWith(KafkaBrokerExtension.class)
@@ -63,47 +53,19 @@ class GatewayKafkaIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-    private final KafkaBroker broker;
-    private final Topics topics;
-    private GatewayMain gateway;
-    private HttpClient http;
-    private TlsMaterial tls;
-
-    GatewayKafkaIT(KafkaBroker broker) {
-        this.broker = broker;
-        this.topics = broker.createUniqueTopics(1);
-    }
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
+    @RegisterExtension
+    final GatewayOnBroker gateway = new GatewayOnBroker("gateway-it-");
 
     private void startGateway(Path dir) throws Exception {
         startGateway(dir, WindowSink.NONE);
     }
 
     private void startGateway(Path dir, WindowSink windowSink) throws Exception {
-        tls = TlsMaterial.selfSigned("metrics-stream-gateway", "it");
-        tls.writeTo(dir.resolve("certs"));
-        GatewayConfig config = GatewayConfig.from(Map.of(
-                "AUTH_MODE", "off",
-                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                "TOPIC_PREFIX", topics.prefix(),
-                "APPLICATION_ID", "gateway-it-" + topics.prefix().replace(".", ""),
-                "STATE_DIR", dir.resolve("state").toString(),
-                "BIND_ADDRESS", "127.0.0.1",
-                "HTTPS_PORT", "0",
-                "TLS_CERT_DIR", dir.resolve("certs").toString()));
-        gateway = GatewayMain.start(config, Clock.system(), new PrometheusRegistry(), windowSink);
-        http = HttpClient.newBuilder().sslContext(TestGateway.trusting(tls)).build();
+        gateway.start(dir, windowSink);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + gateway.server().httpsPort() + path))
-                .header("Accept", "application/vnd.kubernetes.protobuf, */*").build(), HttpResponse.BodyHandlers.ofString());
+        return gateway.get(path, "application/vnd.kubernetes.protobuf, */*");
     }
 
     private static List<String> names(String body) throws Exception {
@@ -132,8 +94,8 @@ class GatewayKafkaIT {
     }
 
     private void send(String key, NodeUsage value) {
-        try (KafkaProducer<String, NodeUsage> producer = broker.newProducer(topics.nodeUsage())) {
-            producer.send(new ProducerRecord<>(topics.nodeUsage().name(), key, value));
+        try (KafkaProducer<String, NodeUsage> producer = gateway.broker().newProducer(gateway.topics().nodeUsage())) {
+            producer.send(new ProducerRecord<>(gateway.topics().nodeUsage().name(), key, value));
             producer.flush();
         }
     }
@@ -179,8 +141,8 @@ class GatewayKafkaIT {
         assertEquals(List.of("node-1"), names(get("/apis/metrics.k8s.io/v1beta1/nodes").body()));
 
         PodMetricsList viaClientJava = new Metrics(new ClientBuilder()
-                .setBasePath("https://localhost:" + gateway.server().httpsPort())
-                .setCertificateAuthority(tls.certificatePem().getBytes(StandardCharsets.US_ASCII))
+                .setBasePath(gateway.httpsBase())
+                .setCertificateAuthority(gateway.tls().certificatePem().getBytes(StandardCharsets.US_ASCII))
                 .setAuthentication(new AccessTokenAuthentication("token")).build()).getPodMetrics("shop", "app=db");
         assertEquals(100, viaClientJava.getItems().size());
     }
@@ -194,8 +156,10 @@ class GatewayKafkaIT {
         assertEquals(List.of("db-001", "web-000"), names(get("/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods").body()));
 
         long now = System.currentTimeMillis();
-        try (KafkaProducer<String, byte[]> raw = broker.newProducer(new StringSerializer(), new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(topics.nodeUsage().name(), "node-garbage", new byte[] {0x0, 0x1, 0x2}));
+        try (KafkaProducer<String, byte[]> raw = gateway.broker().newProducer(new StringSerializer(),
+                new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(gateway.topics().nodeUsage().name(), "node-garbage",
+                    new byte[] {0x0, 0x1, 0x2}));
             raw.flush();
         }
         // node-1's next scrape no longer has web-000: it disappears with the node's new record
@@ -208,7 +172,7 @@ class GatewayKafkaIT {
         assertEquals(404, get("/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods/web-000").statusCode());
         String metrics = get("/metrics").body();
         assertTrue(metrics.contains("metrics_stream_gateway_records_dropped_total{reason=\"bad-header\",topic=\""
-                + topics.nodeUsage().name() + "\"} 1.0"), metrics);
+                + gateway.topics().nodeUsage().name() + "\"} 1.0"), metrics);
         assertTrue(metrics.contains("metrics_stream_gateway_store_entries{store=\"pods\"} 2.0"), metrics);
         assertTrue(metrics.contains("metrics_stream_gateway_newest_sample_age_seconds{kind=\"pod\"}"), metrics);
         assertTrue(metrics.contains("metrics_stream_gateway_newest_sample_age_seconds{kind=\"node\"}"), metrics);
@@ -216,17 +180,17 @@ class GatewayKafkaIT {
 
     @Test
     void keeps_serving_what_it_has_while_kafka_is_away(@TempDir Path dir) throws Exception {
-        assumeTrue(broker.supportsRestart(), "needs a broker that can be stopped and restarted (in-process)");
+        assumeTrue(gateway.broker().supportsRestart(), "needs a broker that can be stopped and restarted (in-process)");
         produce(4, System.currentTimeMillis() - 1_000);
         startGateway(dir);
         await().atMost(DEADLINE).until(() -> get("/readyz").statusCode() == 200);
 
-        broker.stop();
+        gateway.broker().stop();
         try {
             assertEquals(5, names(get("/apis/metrics.k8s.io/v1beta1/pods").body()).size());
             assertEquals(200, get("/readyz").statusCode());
         } finally {
-            broker.restart();
+            gateway.broker().restart();
         }
         produce(6, System.currentTimeMillis());
         await().atMost(DEADLINE).until(() -> names(get("/apis/metrics.k8s.io/v1beta1/pods").body()).size() == 7);
@@ -282,8 +246,9 @@ class GatewayKafkaIT {
         MetricsWindow previous = podWindow("shop", "web-0", "node-1", minute, end - minute);
         MetricsWindow latest = podWindow("shop", "web-0", "node-1", minute, end);
         latest.setCpuCoresMax(0.75);
-        try (KafkaProducer<String, MetricsWindow> producer = broker.newProducer(topics.podMetricsWindows())) {
-            String topic = topics.podMetricsWindows().name();
+        try (KafkaProducer<String, MetricsWindow> producer =
+                gateway.broker().newProducer(gateway.topics().podMetricsWindows())) {
+            String topic = gateway.topics().podMetricsWindows().name();
             long beforeLookback = now - GatewayStore.DEFAULT_WINDOW_LOOKBACK.toMillis() - 60_000;
             producer.send(new ProducerRecord<>(topic, null, beforeLookback, "shop/web-0@60000@" + ancient.getWindowStartMillis(), ancient));
             producer.send(new ProducerRecord<>(topic, null, now - 5_000, "shop/web-0@60000@" + previous.getWindowStartMillis(), previous));

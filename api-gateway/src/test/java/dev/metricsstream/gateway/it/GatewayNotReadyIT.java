@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.gateway.GatewayMain;
 import dev.metricsstream.gateway.support.TestGateway;
 import dev.metricsstream.gateway.tls.TlsMaterial;
 import java.net.ServerSocket;
@@ -38,9 +38,10 @@ class GatewayNotReadyIT {
                 "STATE_DIR", dir.resolve("state").toString(), "BIND_ADDRESS", "127.0.0.1", "HTTPS_PORT", "0",
                 "TLS_CERT_DIR", dir.resolve("certs").toString()));
 
-        try (GatewayMain gateway = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> GatewayMain.start(config))) {
+        try (GatewayApp gateway = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> GatewayApp.start(config, GatewayApp.Deps.production()))) {
             HttpClient http = HttpClient.newBuilder().sslContext(TestGateway.trusting(tls)).build();
-            String base = "https://localhost:" + gateway.server().httpsPort();
+            String base = "https://localhost:" + gateway.httpsPort();
             HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(503, ready.statusCode());

@@ -3,8 +3,8 @@ package dev.metricsstream.gateway.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.gateway.GatewayMain;
 import dev.metricsstream.testkit.metrics.ScrapedSamples;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -36,7 +36,7 @@ class LabelledCountersStartAtZeroIT {
         GatewayConfig config = GatewayConfig.from(Map.of("AUTH_MODE", "off",
                 "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + closedPort, "STATE_DIR", dir.resolve("state").toString(),
                 "BIND_ADDRESS", "127.0.0.1", "HTTPS_PORT", "0", "HTTP_PORT", Integer.toString(httpPort)));
-        try (GatewayMain gateway = GatewayMain.start(config)) {
+        try (GatewayApp gateway = GatewayApp.start(config, GatewayApp.Deps.production())) {
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + httpPort;
             http.send(HttpRequest.newBuilder(URI.create(base + "/apis/metrics.k8s.io/v1beta1/pods")).build(),

@@ -3,14 +3,15 @@ package dev.metricsstream.gateway.support;
 import dev.metricsstream.common.health.Health;
 import dev.metricsstream.common.health.HealthCheck;
 import dev.metricsstream.common.config.Durations;
-import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.gateway.GatewayServer;
 import dev.metricsstream.gateway.auth.AuthFilter;
 import dev.metricsstream.gateway.history.HistoryRetention;
 import dev.metricsstream.gateway.history.WindowHistory;
+import dev.metricsstream.gateway.http.GatewayRoutes;
+import dev.metricsstream.gateway.http.GatewayServer;
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
 import dev.metricsstream.gateway.store.MetricsStoreReader;
+import dev.metricsstream.gateway.tls.Serving;
 import dev.metricsstream.gateway.tls.TlsMaterial;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
@@ -19,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -42,10 +44,10 @@ public final class TestGateway implements AutoCloseable {
         this.store = store;
         this.nowMillis = new AtomicLong(nowMillis);
         Health health = new Health().addReadiness(HealthCheck.of("metrics-store", HealthCheck.Result::passed));
-        server = GatewayServer.start(new GatewayApp.Serving("127.0.0.1", 0, 0, tls),
-                new GatewayApp.ApiSettings(GatewayConfig.VERSIONS, Duration.ofSeconds(45)),
-                new GatewayApp.Collaborators(reader, this.nowMillis::get, AuthFilter.NONE, registry, health,
-                        history));
+        server = GatewayServer.start(new Serving("127.0.0.1", 0, 0, tls),
+                new GatewayRoutes.ApiSettings(GatewayConfig.VERSIONS, Duration.ofSeconds(45)),
+                new GatewayRoutes.Collaborators(reader, () -> Instant.ofEpochMilli(this.nowMillis.get()),
+                        AuthFilter.NONE, registry, health, history));
         http = HttpClient.newBuilder().sslContext(trusting(tls)).build();
     }
 

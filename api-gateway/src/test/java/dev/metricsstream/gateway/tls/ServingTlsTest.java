@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metricsstream.common.health.Health;
-import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.gateway.GatewayServer;
+import dev.metricsstream.gateway.http.GatewayServer;
 import dev.metricsstream.gateway.api.ApiStatus;
 import dev.metricsstream.gateway.auth.AuthFilter;
 import dev.metricsstream.gateway.http.StatusResponses;
@@ -14,6 +13,7 @@ import dev.metricsstream.gateway.store.InMemoryMetricsStore;
 import dev.metricsstream.gateway.support.TestGateway;
 import io.javalin.http.Handler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import dev.metricsstream.gateway.http.GatewayRoutes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.KeyManagerFactory;
@@ -33,9 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ServingTlsTest {
 
     private static GatewayServer start(TlsMaterial tls, Handler authFilter) {
-        return GatewayServer.start(new GatewayApp.Serving("127.0.0.1", 0, -1, tls),
-                new GatewayApp.ApiSettings(GatewayConfig.VERSIONS, Duration.ofSeconds(45)),
-                new GatewayApp.Collaborators(new InMemoryMetricsStore(), System::currentTimeMillis, authFilter,
+        return GatewayServer.start(new Serving("127.0.0.1", 0, -1, tls),
+                new GatewayRoutes.ApiSettings(GatewayConfig.VERSIONS, Duration.ofSeconds(45)),
+                new GatewayRoutes.Collaborators(new InMemoryMetricsStore(), InstantSource.system(), authFilter,
                         new PrometheusRegistry(), new Health()));
     }
 

@@ -1,12 +1,16 @@
-package dev.metricsstream.gateway;
+package dev.metricsstream.gateway.http;
 
-import dev.metricsstream.gateway.http.CoreApiSlice;
+import dev.metricsstream.gateway.tls.Serving;
+import dev.metricsstream.gateway.tls.ServingConnectors;
 import io.javalin.Javalin;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 
-/** A started gateway app and the ports it listens on (port 0 in the settings picks free ones). */
+/**
+ * The gateway's HTTP server, started: {@link GatewayRoutes} on the {@link ServingConnectors} (HTTPS, optional plain
+ * HTTP), and the ports it listens on (port 0 in {@link Serving} picks free ones).
+ */
 public final class GatewayServer implements AutoCloseable {
     private final Javalin app;
 
@@ -14,16 +18,20 @@ public final class GatewayServer implements AutoCloseable {
         this.app = app;
     }
 
-    public static GatewayServer start(GatewayApp.Serving serving, GatewayApp.ApiSettings settings,
-            GatewayApp.Collaborators collaborators) {
+    public static GatewayServer start(Serving serving, GatewayRoutes.ApiSettings settings,
+            GatewayRoutes.Collaborators collaborators) {
         return start(serving, settings, collaborators, null);
     }
 
-    /** {@code coreApiNodes}: see {@link GatewayApp#create(GatewayApp.Serving, GatewayApp.ApiSettings,
-     * GatewayApp.Collaborators, CoreApiSlice.NodeResourcesSource)}; null in a cluster. */
-    public static GatewayServer start(GatewayApp.Serving serving, GatewayApp.ApiSettings settings,
-            GatewayApp.Collaborators collaborators, CoreApiSlice.NodeResourcesSource coreApiNodes) {
-        Javalin app = GatewayApp.create(serving, settings, collaborators, coreApiNodes);
+    /** {@code coreApiNodes}: see {@link GatewayRoutes#install}; null in a cluster. */
+    public static GatewayServer start(Serving serving, GatewayRoutes.ApiSettings settings,
+            GatewayRoutes.Collaborators collaborators, CoreApiSlice.NodeResourcesSource coreApiNodes) {
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            ServingConnectors.install(config, serving);
+            GatewayRoutes.install(config, settings, collaborators, coreApiNodes);
+        });
         app.start();
         return new GatewayServer(app);
     }
