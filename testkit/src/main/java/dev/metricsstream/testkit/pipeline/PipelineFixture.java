@@ -121,19 +121,38 @@ public final class PipelineFixture {
         return env;
     }
 
-    /** Settings of one collector; {@link #env()} hands out a copy the caller may still change. */
-    public static final class CollectorSettings {
+    /** One service's settings; {@link #env()} hands out a copy (what {@code XxxConfig.from} reads) to change freely. */
+    public abstract static class Settings<S extends Settings<S>> {
         private final Map<String, String> env;
 
-        private CollectorSettings(Map<String, String> env) {
+        private Settings(Map<String, String> env) {
             this.env = env;
+        }
+
+        /** Sets one variable; the typed methods of each service say what tests vary. */
+        final S put(String key, String value) {
+            env.put(key, value);
+            return self();
+        }
+
+        abstract S self();
+
+        /** What the service's {@code XxxConfig.from(Map)} reads, as a new map the caller may change. */
+        public final Map<String, String> env() {
+            return new HashMap<>(env);
+        }
+    }
+
+    /** Settings of one collector. */
+    public static final class CollectorSettings extends Settings<CollectorSettings> {
+        private CollectorSettings(Map<String, String> env) {
+            super(env);
         }
 
         /** Scrapes exactly these nodes ({@code KUBELET_TARGETS}). */
         public CollectorSettings nodes(List<SimNode> nodes) {
-            env.put("KUBELET_TARGETS", nodes.stream().map(n -> n.name() + "=" + n.baseUrl())
+            return put("KUBELET_TARGETS", nodes.stream().map(n -> n.name() + "=" + n.baseUrl())
                     .collect(Collectors.joining(",")));
-            return this;
         }
 
         /** Scrapes exactly this node. */
@@ -143,53 +162,46 @@ public final class PipelineFixture {
 
         /** {@code KUBELET_SOURCE}: {@code metrics-resource} (the default), {@code stats-summary} or {@code both}. */
         public CollectorSettings kubeletSource(String source) {
-            env.put("KUBELET_SOURCE", source);
-            return this;
+            return put("KUBELET_SOURCE", source);
         }
 
-        /** What {@code CollectorConfig.from} reads. */
-        public Map<String, String> env() {
-            return new HashMap<>(env);
+        @Override
+        CollectorSettings self() {
+            return this;
         }
     }
 
-    /** Settings of one aggregator; {@link #env()} hands out a copy the caller may still change. */
-    public static final class AggregatorSettings {
-        private final Map<String, String> env;
-
+    /** Settings of one aggregator. */
+    public static final class AggregatorSettings extends Settings<AggregatorSettings> {
         private AggregatorSettings(Map<String, String> env) {
-            this.env = env;
+            super(env);
         }
 
         /** {@code COMMIT_INTERVAL}: how soon a result is committed, so read_committed readers see it. */
         public AggregatorSettings commitInterval(Duration interval) {
-            env.put("COMMIT_INTERVAL", Durations.format(interval));
-            return this;
+            return put("COMMIT_INTERVAL", Durations.format(interval));
         }
 
-        /** What {@code AggregatorConfig.from} reads. */
-        public Map<String, String> env() {
-            return new HashMap<>(env);
+        @Override
+        AggregatorSettings self() {
+            return this;
         }
     }
 
-    /** Settings of one gateway; {@link #env()} hands out a copy the caller may still change. */
-    public static final class GatewaySettings {
-        private final Map<String, String> env;
-
+    /** Settings of one gateway. */
+    public static final class GatewaySettings extends Settings<GatewaySettings> {
         private GatewaySettings(Map<String, String> env) {
-            this.env = env;
+            super(env);
         }
 
         /** {@code TLS_CERT_DIR}: serve this certificate instead of a self-signed one made at start. */
         public GatewaySettings tlsCertDir(Path certs) {
-            env.put("TLS_CERT_DIR", certs.toString());
-            return this;
+            return put("TLS_CERT_DIR", certs.toString());
         }
 
-        /** What {@code GatewayConfig.from} reads. */
-        public Map<String, String> env() {
-            return new HashMap<>(env);
+        @Override
+        GatewaySettings self() {
+            return this;
         }
     }
 }
