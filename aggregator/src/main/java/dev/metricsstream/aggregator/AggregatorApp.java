@@ -95,18 +95,6 @@ public final class AggregatorApp implements AutoCloseable {
         }
     }
 
-    /**
-     * Transitional: the {@code start(config, registry)} of before {@link Deps}, kept only for the cross-service tests
-     * outside this module that still call it; they move to {@link #start(AggregatorConfig, Deps)}.
-     *
-     * @deprecated use {@link #start(AggregatorConfig, Deps)}
-     */
-    @Deprecated(forRemoval = true)
-    public static AggregatorApp start(AggregatorConfig config, PrometheusRegistry registry)
-            throws InterruptedException {
-        return start(config, new Deps(registry, TopicAdministration.kafkaAdmin()));
-    }
-
     /** Blocks until Kafka Streams has stopped (closed or failed). */
     public void awaitStopped() throws InterruptedException {
         streams.awaitStopped();

@@ -77,9 +77,7 @@ class HistoryAndWebViewIT {
         long fiveMinutes = 5 * MINUTE;
         firstMillis = (System.currentTimeMillis() - 60 * MINUTE) / fiveMinutes * fiveMinutes;
         chain = new SimulatedChain(broker, dir, SimClock.at(Instant.ofEpochMilli(firstMillis)),
-                KubeletSimulator.builder().nodes(2).podsPerNode(8).seed(17).wholeSecondSamples(true),
-                // closed windows are emitted as soon as stream time passes their end plus the grace
-                Map.of("WINDOW_EMIT_INTERVAL", "0s"));
+                KubeletSimulator.builder().nodes(2).podsPerNode(8).seed(17).wholeSecondSamples(true));
         chain.sim.nodes().forEach(n -> n.pods().stream().filter(p -> p.phase() == PodPhase.RUNNING)
                 .forEach((SimPod p) -> runningPods.add(p.namespace() + "/" + p.name())));
         for (int round = 0; round < ROUNDS; round++) {

@@ -7,16 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.metricsstream.aggregator.AggregatorApp;
-import dev.metricsstream.aggregator.AggregatorConfig;
 import dev.metricsstream.avro.ContainerMetrics;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.collector.CollectorApp;
-import dev.metricsstream.collector.CollectorConfig;
 import dev.metricsstream.gateway.GatewayApp;
-import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.schemas.Topics;
 import dev.metricsstream.testkit.kafka.MetricsTopicsReader;
 import dev.metricsstream.testkit.kafka.KafkaBroker;
 import dev.metricsstream.testkit.kafka.KafkaBrokerExtension;
@@ -26,20 +21,20 @@ import dev.metricsstream.testkit.kubelet.SimClock;
 import dev.metricsstream.testkit.kubelet.SimContainer;
 import dev.metricsstream.testkit.kubelet.SimNode;
 import dev.metricsstream.testkit.kubelet.SimPod;
+import dev.metricsstream.testkit.pipeline.RateHistory;
+import dev.metricsstream.testkit.pipeline.TruthCheck;
 import io.kubernetes.client.Metrics;
 import io.kubernetes.client.custom.NodeMetricsList;
 import io.kubernetes.client.custom.PodMetricsList;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.credentials.AccessTokenAuthentication;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -58,16 +53,17 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The whole chain on a real broker: kubelet simulator (3 nodes × 20 pods, real HTTPS and wire formats) → collector →
- * broker → aggregator → gateway (HTTPS, authentication off), driven on the simulator's clock (15 s per round without
- * waiting). A container restarts and a pod is deleted on the way. Checked against the simulator's truth: the
- * compacted topics, then what the real clients read from the gateway: client-java's
- * {@code Metrics}, {@code kubectl top}, and an HPA-shaped request with a label selector.
+ * The whole chain on a real broker, the project's one chain IT: kubelet simulator (3 nodes × 20 pods, real HTTPS and
+ * wire formats) → collector → broker → aggregator → gateway (HTTPS, authentication off), driven on the simulator's
+ * clock (15 s per round without waiting; {@link SimulatedChain}). A container restarts and a pod is deleted on the
+ * way. Checked against the simulator's truth ({@link TruthCheck}): the compacted topics (every pod and node value
+ * within 1 %, no negative container, the deleted pod tombstoned, the restarted one served again), then what the real
+ * clients read from the gateway: client-java's {@code Metrics}, {@code kubectl top}, and an HPA-shaped request with a
+ * label selector.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineChainIT {
-    static final String TOKEN = "chain-token";
     static final Duration RESOLUTION = Duration.ofSeconds(15);
     static final Duration WAIT = Duration.ofSeconds(90);
     static final int ROUNDS = 8;
@@ -75,12 +71,9 @@ class PipelineChainIT {
     static final int DELETE_ROUND = 5;
 
     private final KafkaBroker broker;
-    private final Topics topics;
     private Path dir;
-    private SimClock clock;
+    private SimulatedChain chain;
     private KubeletSimulator sim;
-    private CollectorApp collector;
-    private AggregatorApp aggregator;
     private GatewayApp gateway;
     private MetricsTopicsReader out;
     private String restartedKey;
@@ -88,27 +81,24 @@ class PipelineChainIT {
     private String deletedKey;
     /** per pod: the true CPU rate of each round's interval (the rates are constant per container here) */
     private final Map<String, Long> podTruth = new HashMap<>();
-    /** per node: (clock time from which a rate holds, that rate) */
-    private final Map<String, List<long[]>> nodeRates = new HashMap<>();
+    /** per node: its true CPU rate over the simulated time (it changes when a pod is deleted) */
+    private final Map<String, RateHistory> nodeTruth = new HashMap<>();
 
     PipelineChainIT(KafkaBroker broker) {
         this.broker = broker;
-        this.topics = broker.createUniqueTopics(3);
     }
 
     @BeforeAll
     void run_the_chain_for_eight_rounds() throws Exception {
         dir = Files.createTempDirectory("pipeline-chain-it");
-        clock = SimClock.at(Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(5)));
-        sim = KubeletSimulator.builder().nodes(3).podsPerNode(20).seed(42).clock(clock).token(TOKEN)
-                .wholeSecondSamples(true).build().start();
-        aggregator = AggregatorApp.start(AggregatorConfig.from(aggregatorEnv()), AggregatorApp.Deps.production());
-        gateway = GatewayApp.start(GatewayConfig.from(gatewayEnv()),
-                GatewayApp.Deps.production().withClock(clock).withRegistry(new PrometheusRegistry()));
-        collector = CollectorApp.start(CollectorConfig.from(collectorEnv()), CollectorApp.Deps.production()
-                .withClock(clock).withRegistry(new PrometheusRegistry())
-                .withLoopStart(CollectorApp.LoopStart.callerDriven()));
-        out = new MetricsTopicsReader(broker.clientConfig(), topics);
+        chain = new SimulatedChain(broker, dir,
+                SimClock.at(Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(5))),
+                KubeletSimulator.builder().nodes(3).podsPerNode(20).seed(42).wholeSecondSamples(true));
+        sim = chain.sim;
+        gateway = chain.gateway;
+        SimClock clock = chain.clock;
+        CollectorApp collector = chain.collector;
+        out = new MetricsTopicsReader(broker.clientConfig(), chain.topics);
 
         SimPod restarted = runningPods(sim.nodes().get(0)).get(2);
         SimContainer restartedContainer = restarted.containers().get(0);
@@ -116,8 +106,7 @@ class PipelineChainIT {
         restartedKey = key(restarted);
         deletedKey = key(deleted);
         for (SimNode node : sim.nodes()) {
-            nodeRates.computeIfAbsent(node.name(), k -> new ArrayList<>())
-                    .add(new long[] {Long.MIN_VALUE, node.trueCpuNanocores()});
+            nodeTruth.put(node.name(), RateHistory.since(node.trueCpuNanocores()));
         }
         for (int round = 0; round < ROUNDS; round++) {
             for (SimNode node : sim.nodes()) {
@@ -133,7 +122,7 @@ class PipelineChainIT {
                 sim.nodes().get(1).deletePod(deleted.namespace(), deleted.name());
             }
             for (SimNode node : sim.nodes()) {
-                nodeRates.get(node.name()).add(new long[] {clock.millis(), node.trueCpuNanocores()});
+                nodeTruth.get(node.name()).from(clock.millis(), node.trueCpuNanocores());
             }
             collector.scrapeOnce();
         }
@@ -154,36 +143,36 @@ class PipelineChainIT {
     }
 
     @AfterAll
-    void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {out, collector, gateway, aggregator, sim}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
+    void stop() throws Exception {
+        SimulatedChain.closeAll(null, out, chain);
     }
 
     // ---- the topics ----
 
     @Test
     void pod_and_node_metrics_topics_hold_the_simulators_true_rates_within_one_percent() {
-        List<String> wrong = new ArrayList<>();
+        TruthCheck check = TruthCheck.cpu();
         for (ConsumerRecord<String, PodMetrics> record : out.podRecords()) {
             if (record.value() == null) {
                 continue;
             }
             long cpu = record.value().getContainers().stream().mapToLong(ContainerMetrics::getCpuNanocores).sum();
-            check(wrong, record.key() + "@" + record.value().getTimestampMillis(), cpu, podTruth.get(record.key()));
+            if (check.value(record.key() + "@" + record.value().getTimestampMillis(), cpu,
+                    podTruth.get(record.key()))) {
+                check.miss("  " + record.value() + (record.key().equals(restartedKey) ? " (restarted)" : ""));
+            }
+            for (ContainerMetrics c : record.value().getContainers()) {
+                if (c.getCpuNanocores() < 0) {
+                    check.miss(record.key() + "/" + c.getName() + " negative");
+                }
+            }
         }
         for (ConsumerRecord<String, NodeMetrics> record : out.nodeRecords()) {
             if (record.value() != null) {
-                checkNode(wrong, record.key(), record.value(), nodeRates.get(record.key()));
+                check.node(record.key(), record.value(), nodeTruth.get(record.key()));
             }
         }
-        assertEquals(List.of(), wrong, "values off by more than 1 % of the simulator's truth");
+        check.assertNone("values off by more than 1 % of the simulator's truth");
         assertTrue(out.podRecords().size() >= runningKeys().size() * (ROUNDS - 2), "pod values published: "
                 + out.podRecords().size());
         assertEquals(3, out.latestNodes().values().stream().filter(v -> v != null).count(), "every node published");
@@ -202,14 +191,17 @@ class PipelineChainIT {
         List<PodMetrics> values = out.podRecords().stream().filter(r -> r.key().equals(restartedKey))
                 .map(ConsumerRecord::value).filter(v -> v != null).toList();
         long truth = podTruth.get(restartedKey);
+        TruthCheck check = TruthCheck.cpu();
         for (PodMetrics value : values) {
             for (ContainerMetrics c : value.getContainers()) {
-                assertTrue(c.getCpuNanocores() >= 0, "negative: " + value);
+                if (c.getCpuNanocores() < 0) {
+                    check.miss("negative: " + value);
+                }
             }
             long cpu = value.getContainers().stream().mapToLong(ContainerMetrics::getCpuNanocores).sum();
-            assertTrue(Math.abs(cpu - truth) <= Math.max(truth / 100, 1_000), "off (spike or dip): " + cpu
-                    + " vs true " + truth + " in " + value);
+            check.value("off (spike or dip) in " + value, cpu, truth);
         }
+        check.assertNone("the restarted container's pod at its true rate throughout");
         long after = values.stream().filter(v -> v.getTimestampMillis() > restartSampleMillis).count();
         assertTrue(after >= 2, "served again after the restart, values after it: " + after);
     }
@@ -224,11 +216,11 @@ class PipelineChainIT {
         nodes.getItems().forEach(n -> served.put(n.getMetadata().getName(), nanocores(n.getUsage().get("cpu"))));
         assertEquals(sim.nodes().stream().map(SimNode::name).collect(Collectors.toCollection(TreeSet::new)),
                 served.keySet());
-        List<String> wrong = new ArrayList<>();
+        TruthCheck check = TruthCheck.cpu();
         for (SimNode node : sim.nodes()) {
-            check(wrong, node.name(), served.get(node.name()), node.trueCpuNanocores());
+            check.value(node.name(), served.get(node.name()), node.trueCpuNanocores());
         }
-        assertEquals(List.of(), wrong);
+        check.assertNone("node CPU served to client-java");
         nodes.getItems().forEach(n -> assertTrue(n.getUsage().get("memory").getNumber().signum() > 0, n.toString()));
     }
 
@@ -242,9 +234,9 @@ class PipelineChainIT {
         pods.getItems().forEach(p -> served.put(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(),
                 p.getContainers().stream().mapToLong(c -> nanocores(c.getUsage().get("cpu"))).sum()));
         assertEquals(web.expectedKeys(), served.keySet());
-        List<String> wrong = new ArrayList<>();
-        served.forEach((k, cpu) -> check(wrong, k, cpu, podTruth.get(k)));
-        assertEquals(List.of(), wrong);
+        TruthCheck check = TruthCheck.cpu();
+        served.forEach((k, cpu) -> check.value(k, cpu, podTruth.get(k)));
+        check.assertNone("pod CPU served to client-java");
     }
 
     @Test
@@ -280,15 +272,11 @@ class PipelineChainIT {
             assertTrue(row.get(3).endsWith("Mi") && Long.parseLong(row.get(3).replace("Mi", "")) >= 0, row.toString());
         }
         assertEquals(runningKeys(), printed.keySet());
-        List<String> wrong = new ArrayList<>();
-        printed.forEach((k, m) -> {
-            long truth = podTruth.get(k);
-            // kubectl prints whole millicores: 1 % of the truth or the rounding, whichever is larger
-            if (Math.abs(m * 1_000_000 - truth) > Math.max(truth / 100, 1_000_000)) {
-                wrong.add(k + ": " + m + "m vs true " + truth + " n");
-            }
-        });
-        assertEquals(List.of(), wrong);
+        // kubectl prints whole millicores: 1 % of the truth or the rounding, whichever is larger
+        TruthCheck check = TruthCheck.onePercent(TruthCheck.MILLICORE_NANOCORES);
+        printed.forEach((k, m) -> check.value(k + " (" + m + "m)", m * TruthCheck.MILLICORE_NANOCORES,
+                podTruth.get(k)));
+        check.assertNone("kubectl top pod -A");
     }
 
     @Test
@@ -311,11 +299,12 @@ class PipelineChainIT {
                     truth.put(p.name() + "/" + c.name(), c.trueCpuNanocores());
                 })));
         assertEquals(expected, printed);
+        TruthCheck check = TruthCheck.onePercent(TruthCheck.MILLICORE_NANOCORES);
         for (List<String> row : rows.subList(1, rows.size())) {
-            long t = truth.get(row.get(0) + "/" + row.get(1));
-            long m = millicores(row.get(2));
-            assertTrue(Math.abs(m * 1_000_000 - t) <= Math.max(t / 100, 1_000_000), row + " vs true " + t);
+            check.value(row.toString(), millicores(row.get(2)) * TruthCheck.MILLICORE_NANOCORES,
+                    truth.get(row.get(0) + "/" + row.get(1)));
         }
+        check.assertNone("kubectl top pod --containers");
     }
 
     // ---- helpers ----
@@ -373,86 +362,11 @@ class PipelineChainIT {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /**
-     * A node value covers (timestamp − window, timestamp]. Where the true rate held over the whole interval it must
-     * be within 1 %; where it changed inside (a pod deleted), it must lie between the rates before and after.
-     */
-    private static void checkNode(List<String> wrong, String node, NodeMetrics value, List<long[]> rates) {
-        long endMillis = value.getTimestampMillis();
-        long startMillis = endMillis - value.getWindowNanos() / 1_000_000;
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (int i = 0; i < rates.size(); i++) {
-            long from = rates.get(i)[0];
-            long until = i + 1 < rates.size() ? rates.get(i + 1)[0] : Long.MAX_VALUE;
-            if (from < endMillis && until > startMillis) {
-                min = Math.min(min, rates.get(i)[1]);
-                max = Math.max(max, rates.get(i)[1]);
-            }
-        }
-        long cpu = value.getCpuNanocores();
-        if (min == max) {
-            check(wrong, node + "@" + endMillis, cpu, min);
-        } else if (cpu < min - min / 100 || cpu > max + max / 100) {
-            wrong.add(node + "@" + endMillis + ": " + cpu + " outside [" + min + ", " + max + "] around a change");
-        }
-    }
-
-    /** Adds a line to {@code wrong} when the value is off by more than 1 % (floor 1 µcore for idle containers). */
-    private static void check(List<String> wrong, String key, Long value, Long truth) {
-        if (truth == null || value == null) {
-            wrong.add(key + " has no " + (truth == null ? "truth" : "value"));
-        } else if (value < 0 || Math.abs(value - truth) > Math.max(truth / 100, 1_000)) {
-            wrong.add(key + ": " + value + " vs true " + truth);
-        }
-    }
-
     private static List<SimPod> runningPods(SimNode node) {
         return node.pods().stream().filter(p -> p.phase() == PodPhase.RUNNING).toList();
     }
 
     private static String key(SimPod pod) {
         return pod.namespace() + "/" + pod.name();
-    }
-
-    private Map<String, String> collectorEnv() throws Exception {
-        Path ca = sim.writeCaCertificatePem(dir.resolve("kubelet-ca.crt"));
-        Path token = Files.writeString(dir.resolve("token"), TOKEN);
-        Map<String, String> env = new HashMap<>();
-        env.put("KUBELET_TARGETS", sim.nodes().stream().map(n -> n.name() + "=" + n.baseUrl())
-                .collect(Collectors.joining(",")));
-        env.put("KUBELET_CA_FILE", ca.toString());
-        env.put("TOKEN_FILE", token.toString());
-        env.put("METADATA_SOURCE", "kubelet");
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        env.put("TOPIC_PREFIX", topics.prefix());
-        env.put("OPS_PORT", "-1");
-        env.put("SHUTDOWN_TIMEOUT", "10s");
-        return env;
-    }
-
-    private Map<String, String> aggregatorEnv() {
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        env.put("TOPIC_PREFIX", topics.prefix());
-        env.put("APPLICATION_ID", "chain-" + topics.prefix().replace(".", ""));
-        env.put("STATE_DIR", dir.resolve("aggregator-state").toString());
-        env.put("OPS_PORT", "-1");
-        env.put("STALENESS_BOUND", "10m"); // simulated time runs ahead of the wall clock here
-        env.put("TOPIC_REPLICATION_FACTOR", "1");
-        return env;
-    }
-
-    private Map<String, String> gatewayEnv() {
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        env.put("TOPIC_PREFIX", topics.prefix());
-        env.put("APPLICATION_ID", "chain-gateway-" + topics.prefix().replace(".", ""));
-        env.put("STATE_DIR", dir.resolve("gateway-state").toString());
-        env.put("BIND_ADDRESS", "127.0.0.1");
-        env.put("HTTPS_PORT", "0");
-        env.put("HTTP_PORT", "0");
-        env.put("AUTH_MODE", "off");
-        return env;
     }
 }

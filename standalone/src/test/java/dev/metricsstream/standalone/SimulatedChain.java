@@ -4,24 +4,26 @@ import dev.metricsstream.aggregator.AggregatorApp;
 import dev.metricsstream.aggregator.AggregatorConfig;
 import dev.metricsstream.collector.CollectorApp;
 import dev.metricsstream.collector.CollectorConfig;
-import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.GatewayConfig;
+import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.schemas.Topics;
 import dev.metricsstream.testkit.kafka.KafkaBroker;
 import dev.metricsstream.testkit.kubelet.KubeletSimulator;
 import dev.metricsstream.testkit.kubelet.SimClock;
+import dev.metricsstream.testkit.pipeline.PipelineFixture;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.stream.Collectors;
+import java.time.InstantSource;
 
 /**
  * The whole chain in-process on the simulator's clock: kubelet simulator (real HTTPS and wire formats) → collector →
- * broker → aggregator → gateway (HTTPS and HTTP on free loopback ports, authentication off, the simulator's clock as
- * "now"). {@link #round} advances the clock by one resolution and scrapes every node once, without waiting.
+ * broker → aggregator → gateway (HTTPS on a free loopback port, authentication off, the simulator's clock as "now"),
+ * with the settings of testkit's {@link PipelineFixture}. {@link #round} advances the clock by one resolution and
+ * scrapes every node once, without waiting.
+ *
+ * <p>Every start of a service in this module's tests goes through {@link #startCollector}, {@link #startAggregator}
+ * and {@link #startGateway}: the one place to change when a service's entry point changes.
  */
 final class SimulatedChain implements AutoCloseable {
     static final String TOKEN = "chain-token";
@@ -29,54 +31,46 @@ final class SimulatedChain implements AutoCloseable {
     final SimClock clock;
     final KubeletSimulator sim;
     final Topics topics;
+    final PipelineFixture pipeline;
     final AggregatorApp aggregator;
     final GatewayApp gateway;
     final CollectorApp collector;
 
-    /**
-     * @param aggregatorExtra further aggregator variables (e.g. {@code WINDOW_GRACE})
-     */
-    SimulatedChain(KafkaBroker broker, Path dir, SimClock clock, KubeletSimulator.Builder simulator,
-            Map<String, String> aggregatorExtra) throws Exception {
+    /** Starts the simulator built by {@code simulator} on {@code clock}, then aggregator, gateway and collector. */
+    SimulatedChain(KafkaBroker broker, Path dir, SimClock clock, KubeletSimulator.Builder simulator) throws Exception {
         this.clock = clock;
         this.topics = broker.createUniqueTopics(3);
-        String id = topics.prefix().replace(".", "");
+        this.pipeline = PipelineFixture.of(broker, topics, dir);
         this.sim = simulator.clock(clock).token(TOKEN).build().start();
-        Map<String, String> kafka = Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                "TOPIC_PREFIX", topics.prefix());
+        AggregatorApp startedAggregator = null;
+        GatewayApp startedGateway = null;
+        try {
+            startedAggregator = startAggregator(pipeline.aggregator());
+            startedGateway = startGateway(pipeline.gateway(), clock);
+            this.collector = startCollector(pipeline.collector(sim), clock);
+        } catch (Exception | Error e) {
+            closeAll(e, startedGateway, startedAggregator, sim);
+            throw e;
+        }
+        this.aggregator = startedAggregator;
+        this.gateway = startedGateway;
+    }
 
-        Map<String, String> aggregatorEnv = new HashMap<>(kafka);
-        aggregatorEnv.put("APPLICATION_ID", "chain-" + id);
-        aggregatorEnv.put("STATE_DIR", dir.resolve("aggregator-state").toString());
-        aggregatorEnv.put("OPS_PORT", "-1");
-        aggregatorEnv.put("STALENESS_BOUND", "10m"); // simulated time runs ahead of the wall clock
-        aggregatorEnv.put("TOPIC_REPLICATION_FACTOR", "1");
-        aggregatorEnv.putAll(aggregatorExtra);
-        this.aggregator = AggregatorApp.start(AggregatorConfig.from(aggregatorEnv), AggregatorApp.Deps.production());
-
-        Map<String, String> gatewayEnv = new HashMap<>(kafka);
-        gatewayEnv.put("APPLICATION_ID", "chain-gateway-" + id);
-        gatewayEnv.put("STATE_DIR", dir.resolve("gateway-state").toString());
-        gatewayEnv.put("BIND_ADDRESS", "127.0.0.1");
-        gatewayEnv.put("HTTPS_PORT", "0");
-        gatewayEnv.put("HTTP_PORT", "0");
-        gatewayEnv.put("AUTH_MODE", "off");
-        this.gateway = GatewayApp.start(GatewayConfig.from(gatewayEnv),
-                GatewayApp.Deps.production().withClock(clock).withRegistry(new PrometheusRegistry()));
-
-        Path ca = sim.writeCaCertificatePem(dir.resolve("kubelet-ca.crt"));
-        Path token = Files.writeString(dir.resolve("token"), TOKEN);
-        Map<String, String> collectorEnv = new HashMap<>(kafka);
-        collectorEnv.put("KUBELET_TARGETS", sim.nodes().stream().map(n -> n.name() + "=" + n.baseUrl())
-                .collect(Collectors.joining(",")));
-        collectorEnv.put("KUBELET_CA_FILE", ca.toString());
-        collectorEnv.put("TOKEN_FILE", token.toString());
-        collectorEnv.put("METADATA_SOURCE", "kubelet");
-        collectorEnv.put("OPS_PORT", "-1");
-        collectorEnv.put("SHUTDOWN_TIMEOUT", "10s");
-        this.collector = CollectorApp.start(CollectorConfig.from(collectorEnv), CollectorApp.Deps.production()
+    /** A collector on the simulated clock; {@link CollectorApp#scrapeOnce} scrapes, no loop runs. */
+    static CollectorApp startCollector(PipelineFixture.CollectorSettings settings, InstantSource clock) {
+        return CollectorApp.start(CollectorConfig.from(settings.env()), CollectorApp.Deps.production()
                 .withClock(clock).withRegistry(new PrometheusRegistry())
                 .withLoopStart(CollectorApp.LoopStart.callerDriven()));
+    }
+
+    static AggregatorApp startAggregator(PipelineFixture.AggregatorSettings settings) throws Exception {
+        return AggregatorApp.start(AggregatorConfig.from(settings.env()), AggregatorApp.Deps.production());
+    }
+
+    /** A gateway taking {@code clock} as "now" (what is stale, what the served timestamps are compared with). */
+    static GatewayApp startGateway(PipelineFixture.GatewaySettings settings, InstantSource clock) throws Exception {
+        return GatewayApp.start(GatewayConfig.from(settings.env()),
+                GatewayApp.Deps.production().withClock(clock).withRegistry(new PrometheusRegistry()));
     }
 
     /** Advances the clock by {@code step} and scrapes every simulated kubelet once. */
@@ -91,14 +85,25 @@ final class SimulatedChain implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        closeAll(null, collector, gateway, aggregator, sim);
+    }
+
+    /** Closes each in turn; the first failure (after {@code failure}, when given) is thrown, the rest suppressed. */
+    static void closeAll(Throwable failure, AutoCloseable... closeables) throws Exception {
         Exception first = null;
-        for (AutoCloseable c : new AutoCloseable[] {collector, gateway, aggregator, sim}) {
+        for (AutoCloseable c : closeables) {
             try {
                 if (c != null) {
                     c.close();
                 }
             } catch (Exception e) {
-                first = first == null ? e : first;
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                } else if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
             }
         }
         if (first != null) {

@@ -1,4 +1,4 @@
-package dev.metricsstream.gateway.it;
+package dev.metricsstream.standalone;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,12 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metricsstream.aggregator.AggregatorApp;
-import dev.metricsstream.aggregator.AggregatorConfig;
 import dev.metricsstream.collector.CollectorApp;
-import dev.metricsstream.collector.CollectorConfig;
-import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.gateway.GatewayMain;
-import dev.metricsstream.gateway.support.TestGateway;
+import dev.metricsstream.gateway.GatewayApp;
 import dev.metricsstream.gateway.tls.TlsMaterial;
 import dev.metricsstream.schemas.Topics;
 import dev.metricsstream.testkit.kafka.KafkaBroker;
@@ -23,14 +19,15 @@ import dev.metricsstream.testkit.kubelet.NetworkTruth;
 import dev.metricsstream.testkit.kubelet.PodSpec;
 import dev.metricsstream.testkit.kubelet.SimClock;
 import dev.metricsstream.testkit.kubelet.SimNode;
+import dev.metricsstream.testkit.pipeline.PipelineFixture;
+import dev.metricsstream.testkit.pipeline.TruthCheck;
+import dev.metricsstream.testkit.tls.TestPki;
 import io.kubernetes.client.custom.Quantity;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * aggregator → gateway, in simulated time. Three nodes, each scraped by its own collector with another
  * {@code KUBELET_SOURCE}: {@code both}, {@code stats-summary} and {@code metrics-resource}. Network rates must equal
  * the simulator's truth within 1 %, RSS and ephemeral storage the kubelet's own summary, and the node scraped from
- * {@code /metrics/resource} alone must have none of them: absent, never zero.
+ * {@code /metrics/resource} alone must have none of them: absent, never zero. The services start as in every test of
+ * this module ({@link SimulatedChain}'s starters, testkit's {@link PipelineFixture} settings).
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class SummaryMetricsPipelineIT {
@@ -68,39 +66,20 @@ class SummaryMetricsPipelineIT {
                 sim.nodes().get(i).addPod(PodSpec.builder("shop", "web-" + i).label("app", "web")
                         .container(ContainerSpec.of("nginx", "nginx:1.27", 100 + 50 * i, 128)).build());
             }
-            Path ca = sim.writeCaCertificatePem(dir.resolve("kubelet-ca.crt"));
-            Path token = Files.writeString(dir.resolve("token"), TOKEN);
+            PipelineFixture pipeline = PipelineFixture.of(broker, topics, dir);
             List<CollectorApp> collectors = new ArrayList<>();
             TlsMaterial tls = TlsMaterial.selfSigned("metrics-stream-gateway", "summary");
             tls.writeTo(dir.resolve("certs"));
-            try (AggregatorApp aggregator = AggregatorApp.start(AggregatorConfig.from(Map.of(
-                         "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "TOPIC_PREFIX", topics.prefix(),
-                         "APPLICATION_ID", "summary-agg-" + topics.prefix().replace(".", ""),
-                         "STATE_DIR", dir.resolve("agg").toString(), "OPS_PORT", "-1",
-                         "COMMIT_INTERVAL", "100ms")), new PrometheusRegistry());
-                 GatewayMain gateway = GatewayMain.start(GatewayConfig.from(Map.of(
-                         "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "TOPIC_PREFIX", topics.prefix(),
-                         "APPLICATION_ID", "summary-gw-" + topics.prefix().replace(".", ""),
-                         "STATE_DIR", dir.resolve("gw").toString(), "BIND_ADDRESS", "127.0.0.1",
-                         "HTTPS_PORT", "0", "TLS_CERT_DIR", dir.resolve("certs").toString(), "AUTH_MODE", "off")),
-                         () -> clock.instant().toEpochMilli(), new PrometheusRegistry())) {
+            try (AggregatorApp aggregator = SimulatedChain.startAggregator(
+                         pipeline.aggregator().commitInterval(Duration.ofMillis(100)));
+                 GatewayApp gateway = SimulatedChain.startGateway(pipeline.gateway().tlsCertDir(dir.resolve("certs")),
+                         clock)) {
                 for (int i = 0; i < 3; i++) {
-                    SimNode node = sim.nodes().get(i);
-                    Map<String, String> env = new HashMap<>();
-                    env.put("KUBELET_TARGETS", node.name() + "=" + node.baseUrl());
-                    env.put("KUBELET_SOURCE", SOURCES.get(i));
-                    env.put("KUBELET_CA_FILE", ca.toString());
-                    env.put("TOKEN_FILE", token.toString());
-                    env.put("METADATA_SOURCE", "kubelet");
-                    env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-                    env.put("TOPIC_PREFIX", topics.prefix());
-                    env.put("OPS_PORT", "-1");
-                    collectors.add(CollectorApp.start(CollectorConfig.from(env), CollectorApp.Deps.production()
-                            .withClock(clock).withRegistry(new PrometheusRegistry())
-                            .withLoopStart(CollectorApp.LoopStart.callerDriven())));
+                    collectors.add(SimulatedChain.startCollector(pipeline.collector(sim).node(sim.nodes().get(i))
+                            .kubeletSource(SOURCES.get(i)), clock));
                 }
-                HttpClient http = HttpClient.newBuilder().sslContext(TestGateway.trusting(tls)).build();
-                String base = "https://localhost:" + gateway.server().httpsPort();
+                HttpClient http = HttpClient.newBuilder().sslContext(TestPki.trusting(tls.certificate())).build();
+                String base = "https://localhost:" + gateway.httpsPort();
 
                 clock.advance(Duration.ofSeconds(30));
                 for (CollectorApp collector : collectors) {
@@ -122,9 +101,10 @@ class SummaryMetricsPipelineIT {
                 for (NetworkTruth t : sim.networkTruth()) {
                     truth.put(t.pod() == null ? t.node() : t.namespace() + "/" + t.pod(), t);
                 }
+                TruthCheck rates = TruthCheck.onePercent(0);
                 for (JsonNode item : items) {
                     NetworkTruth t = truth.get("shop/" + item.at("/describedObject/name").asText());
-                    assertWithinOnePercent(t.receiveBytesPerSecond(), item.get("value").asText(), item.toString());
+                    rates.rate(item.toString(), served(item.get("value").asText()), t.receiveBytesPerSecond());
                     assertEquals("network_receive_bytes_per_second", item.at("/metric/name").asText());
                     assertTrue(item.get("windowSeconds").asLong() > 0, item.toString());
                 }
@@ -140,15 +120,16 @@ class SummaryMetricsPipelineIT {
                             continue; // a simulated pod that is not running or not served yet
                         }
                         assertEquals(200, tx.statusCode(), tx.body());
-                        assertWithinOnePercent(truth.get(key).transmitBytesPerSecond(), value(tx), key);
+                        rates.rate(key, served(value(tx)), truth.get(key).transmitBytesPerSecond());
                         checked++;
                     }
                     String nodeUrl = base + CUSTOM + "/nodes/" + node.name() + "/network_receive_bytes_per_second";
                     await().atMost(WAIT).until(() -> get(http, nodeUrl).statusCode() == 200);
-                    assertWithinOnePercent(truth.get(node.name()).receiveBytesPerSecond(), value(get(http, nodeUrl)),
-                            node.name());
+                    rates.rate(node.name(), served(value(get(http, nodeUrl))),
+                            truth.get(node.name()).receiveBytesPerSecond());
                 }
                 assertTrue(checked >= 4, "pods of both summary nodes were compared: " + checked);
+                rates.assertNone("network rates off by more than 1 % of the simulator's truth");
 
                 // RSS and ephemeral storage: what the kubelet's own summary says at this (simulated) moment
                 for (int i = 0; i < 2; i++) {
@@ -184,9 +165,10 @@ class SummaryMetricsPipelineIT {
                 // the external sum over the web pods is the sum over the two that have a rate
                 JsonNode sum = MAPPER.readTree(get(http, base + "/apis/external.metrics.k8s.io/v1beta1/namespaces/"
                         + "shop/network_receive_bytes_per_second_sum?labelSelector=app%3Dweb").body());
-                assertWithinOnePercent(truth.get("shop/web-0").receiveBytesPerSecond()
-                        + truth.get("shop/web-1").receiveBytesPerSecond(), sum.at("/items/0/value").asText(),
-                        sum.toString());
+                TruthCheck external = TruthCheck.onePercent(0);
+                external.rate(sum.toString(), served(sum.at("/items/0/value").asText()),
+                        truth.get("shop/web-0").receiveBytesPerSecond() + truth.get("shop/web-1").receiveBytesPerSecond());
+                external.assertNone("the external sum off by more than 1 % of the simulator's truth");
             } finally {
                 for (CollectorApp collector : collectors) {
                     collector.close();
@@ -195,11 +177,8 @@ class SummaryMetricsPipelineIT {
         }
     }
 
-    private static void assertWithinOnePercent(double expected, String quantity, String what) {
-        double served = new Quantity(quantity).getNumber().doubleValue();
-        assertTrue(expected > 0, "the truth is a real rate: " + what);
-        assertTrue(Math.abs(served - expected) <= expected / 100,
-                what + ": served " + quantity + " (" + served + ") expected " + expected);
+    private static double served(String quantity) {
+        return new Quantity(quantity).getNumber().doubleValue();
     }
 
     private static long bytes(String quantity) {

@@ -1,8 +1,11 @@
-package dev.metricsstream.aggregator;
+package dev.metricsstream.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.metricsstream.aggregator.AggregatorConfig;
+import dev.metricsstream.aggregator.AggregatorMetrics;
+import dev.metricsstream.aggregator.AggregatorTopology;
 import dev.metricsstream.avro.ContainerMetrics;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.NodeScrape;
@@ -29,7 +32,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** Two consecutive scrapes built from real kubelet captures yield metrics for the expected pods. */
+/**
+ * Two consecutive scrapes built from real kubelet captures yield metrics for the expected pods: the captures read by
+ * the collector's own decoders (as the aggregator receives them in production) and by {@link FixtureScrapes}, then
+ * through the aggregator's topology. A test of the pipeline (collector and aggregator code together), so it lives
+ * here and neither service's tests see the other's classes.
+ */
 class FixtureScrapesTest {
 
     @TempDir

@@ -1,4 +1,4 @@
-package dev.metricsstream.aggregator;
+package dev.metricsstream.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
