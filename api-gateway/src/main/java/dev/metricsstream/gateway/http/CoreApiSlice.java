@@ -5,15 +5,11 @@ import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.common.health.HealthCheck;
 import dev.metricsstream.gateway.api.ApiStatus;
-import dev.metricsstream.gateway.select.FieldSelector;
-import dev.metricsstream.gateway.select.LabelSelector;
-import dev.metricsstream.gateway.select.SelectorException;
 import dev.metricsstream.gateway.store.Freshness;
 import dev.metricsstream.gateway.store.MetricsStoreReader;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
@@ -102,32 +98,9 @@ public final class CoreApiSlice {
         json.writeEndObject();
     }
 
-    /** False after answering 503 while the store is not restored (as the metrics API). */
-    private boolean restored(Context ctx) {
-        HealthCheck.Result result = storeRestored.check();
-        if (!result.healthy()) {
-            ctx.header("Retry-After", "1");
-            StatusResponses.send(ctx, ApiStatus.serviceUnavailable("the metrics store is not restored yet: "
-                    + result.detail()));
-        }
-        return result.healthy();
-    }
-
-    private record Selectors(LabelSelector labels, FieldSelector fields) {
-    }
-
-    private static Selectors selectors(Context ctx) {
-        try {
-            return new Selectors(LabelSelector.parse(ctx.queryParam("labelSelector")),
-                    FieldSelector.parse(ctx.queryParam("fieldSelector")));
-        } catch (SelectorException e) {
-            StatusResponses.send(ctx, ApiStatus.badRequest(e.getMessage()));
-            return null;
-        }
-    }
-
     private void listNodes(Context ctx) throws IOException {
-        Selectors selectors = restored(ctx) ? selectors(ctx) : null;
+        ListRequests.Selectors selectors =
+                ListRequests.storeRestored(ctx, storeRestored) ? ListRequests.selectors(ctx) : null;
         if (selectors == null) {
             return;
         }
@@ -138,7 +111,7 @@ public final class CoreApiSlice {
                 if (freshness.isFresh(node.getTimestampMillis(), now)
                         && selectors.fields().matches(node.getNodeName(), null)
                         && selectors.labels().matches(node.getLabels())) {
-                    write(() -> writeNode(json, node, false));
+                    ListRequests.write(() -> writeNode(json, node, false));
                 }
             });
             endList(json);
@@ -146,7 +119,7 @@ public final class CoreApiSlice {
     }
 
     private void getNode(Context ctx) throws IOException {
-        if (!restored(ctx)) {
+        if (!ListRequests.storeRestored(ctx, storeRestored)) {
             return;
         }
         String name = ctx.pathParam("name");
@@ -160,7 +133,8 @@ public final class CoreApiSlice {
     }
 
     private void listPods(Context ctx, String pathNamespace) throws IOException {
-        Selectors selectors = restored(ctx) ? selectors(ctx) : null;
+        ListRequests.Selectors selectors =
+                ListRequests.storeRestored(ctx, storeRestored) ? ListRequests.selectors(ctx) : null;
         if (selectors == null) {
             return;
         }
@@ -173,7 +147,7 @@ public final class CoreApiSlice {
                         && freshness.isFresh(pod.getTimestampMillis(), now)
                         && selectors.fields().matches(pod.getName(), pod.getNamespace())
                         && selectors.labels().matches(pod.getLabels())) {
-                    write(() -> writePod(json, pod, false));
+                    ListRequests.write(() -> writePod(json, pod, false));
                 }
             };
             if (namespace != null) {
@@ -186,7 +160,7 @@ public final class CoreApiSlice {
     }
 
     private void getPod(Context ctx) throws IOException {
-        if (!restored(ctx)) {
+        if (!ListRequests.storeRestored(ctx, storeRestored)) {
             return;
         }
         String namespace = ctx.pathParam("namespace");
@@ -288,17 +262,5 @@ public final class CoreApiSlice {
             json.writeEndObject();
         }
         json.writeEndObject();
-    }
-
-    private interface IoAction {
-        void run() throws IOException;
-    }
-
-    private static void write(IoAction action) {
-        try {
-            action.run();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -9,9 +9,6 @@ import dev.metricsstream.gateway.api.Discovery;
 import dev.metricsstream.gateway.api.ListWriter;
 import dev.metricsstream.gateway.api.MetricsJson;
 import dev.metricsstream.gateway.api.TableJson;
-import dev.metricsstream.gateway.select.FieldSelector;
-import dev.metricsstream.gateway.select.LabelSelector;
-import dev.metricsstream.gateway.select.SelectorException;
 import dev.metricsstream.gateway.store.Freshness;
 import dev.metricsstream.gateway.store.MetricsStoreReader;
 import io.javalin.config.JavalinConfig;
@@ -20,7 +17,6 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.util.Optional;
 
@@ -98,14 +94,7 @@ public final class MetricsApi {
         if (version == null) {
             return null;
         }
-        HealthCheck.Result restored = storeRestored.check();
-        if (!restored.healthy()) {
-            ctx.header("Retry-After", "1");
-            StatusResponses.send(ctx, ApiStatus.serviceUnavailable(
-                    "the metrics store is not restored yet: " + restored.detail()));
-            return null;
-        }
-        return version;
+        return ListRequests.storeRestored(ctx, storeRestored) ? version : null;
     }
 
     private static String apiVersion(String version) {
@@ -166,7 +155,7 @@ public final class MetricsApi {
         if (version == null || refuseWatch(ctx, ApiStatus.NODE_RESOURCE)) {
             return;
         }
-        Selectors selectors = selectors(ctx);
+        ListRequests.Selectors selectors = ListRequests.selectors(ctx);
         if (selectors == null) {
             return;
         }
@@ -177,7 +166,7 @@ public final class MetricsApi {
             store.forEachNode(node -> {
                 if (selectors.fields().matches(node.getNodeName(), null) && selectors.labels().matches(node.getLabels())
                         && fresh(node.getTimestampMillis(), now, "node")) {
-                    write(() -> rendering.node(json, node));
+                    ListRequests.write(() -> rendering.node(json, node));
                 }
             });
             rendering.end(json);
@@ -189,7 +178,7 @@ public final class MetricsApi {
         if (version == null || refuseWatch(ctx, ApiStatus.POD_RESOURCE)) {
             return;
         }
-        Selectors selectors = selectors(ctx);
+        ListRequests.Selectors selectors = ListRequests.selectors(ctx);
         if (selectors == null) {
             return;
         }
@@ -203,7 +192,7 @@ public final class MetricsApi {
                 ListWriter list = new ListWriter(out, MetricsJson.POD_KIND, apiVersion(version), now);
                 store.forEachPodItem(namespace, (pod, item) -> {
                     if (served(pod, pathNamespace, selectors, now)) {
-                        write(() -> list.item(item));
+                        ListRequests.write(() -> list.item(item));
                     }
                 });
                 list.end();
@@ -214,14 +203,14 @@ public final class MetricsApi {
             rendering.start(json);
             store.forEachPodItem(namespace, (pod, item) -> {
                 if (served(pod, pathNamespace, selectors, now)) {
-                    write(() -> rendering.pod(json, pod));
+                    ListRequests.write(() -> rendering.pod(json, pod));
                 }
             });
             rendering.end(json);
         });
     }
 
-    private boolean served(PodMetrics pod, String pathNamespace, Selectors selectors, long now) {
+    private boolean served(PodMetrics pod, String pathNamespace, ListRequests.Selectors selectors, long now) {
         return (pathNamespace == null || pathNamespace.equals(pod.getNamespace()))
                 && selectors.fields().matches(pod.getName(), pod.getNamespace())
                 && selectors.labels().matches(pod.getLabels())
@@ -243,32 +232,6 @@ public final class MetricsApi {
             return true;
         }
         return false;
-    }
-
-    private record Selectors(LabelSelector labels, FieldSelector fields) {
-    }
-
-    /** Parses both selectors before any byte is written, so a bad one is a clean 400 Status. */
-    private static Selectors selectors(Context ctx) {
-        try {
-            return new Selectors(LabelSelector.parse(ctx.queryParam("labelSelector")),
-                    FieldSelector.parse(ctx.queryParam("fieldSelector")));
-        } catch (SelectorException e) {
-            StatusResponses.send(ctx, ApiStatus.badRequest(e.getMessage()));
-            return null;
-        }
-    }
-
-    interface IoAction {
-        void run() throws IOException;
-    }
-
-    private static void write(IoAction action) {
-        try {
-            action.run();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** How a response renders its items: the metrics list, or the server-side Table the client asked for. */
