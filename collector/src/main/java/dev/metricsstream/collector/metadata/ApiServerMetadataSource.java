@@ -10,7 +10,6 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Node;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodList;
 import java.math.BigDecimal;
@@ -77,17 +76,7 @@ public final class ApiServerMetadataSource implements MetadataSource {
         if (!pods.hasSynced()) {
             throw new ScrapeException("metadata_not_synced", "the pod list of " + nodeName + " has not arrived yet");
         }
-        Map<String, PodMetadata> known = new HashMap<>();
-        for (V1Pod pod : pods.getIndexer().list()) {
-            V1ObjectMeta meta = pod.getMetadata();
-            if (meta == null || meta.getNamespace() == null || meta.getName() == null) {
-                continue;
-            }
-            String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-            known.put(NodeMetadata.key(meta.getNamespace(), meta.getName()),
-                    new PodMetadata(meta.getUid(), phase, meta.getLabels()));
-        }
-        return new NodeMetadata(known, nodeInfo.get(nodeName));
+        return NodeMetadata.of(pods.getIndexer().list(), nodeInfo.get(nodeName));
     }
 
     private void refreshNode() {

@@ -7,10 +7,8 @@ import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -77,17 +75,8 @@ public final class ClusterPodMetadataSource implements MetadataSource {
         if (!pods.hasSynced()) {
             throw new ScrapeException("metadata_not_synced", "the cluster pod list has not arrived yet");
         }
-        Map<String, PodMetadata> known = new HashMap<>();
-        for (V1Pod pod : pods.getIndexer().byIndex(BY_NODE, target.nodeName())) {
-            V1ObjectMeta meta = pod.getMetadata();
-            if (meta == null || meta.getNamespace() == null || meta.getName() == null) {
-                continue;
-            }
-            String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-            known.put(NodeMetadata.key(meta.getNamespace(), meta.getName()),
-                    new PodMetadata(meta.getUid(), phase, meta.getLabels()));
-        }
-        return new NodeMetadata(known, nodeInfo.apply(target.nodeName()));
+        return NodeMetadata.of(pods.getIndexer().byIndex(BY_NODE, target.nodeName()),
+                nodeInfo.apply(target.nodeName()));
     }
 
     @Override
