@@ -37,6 +37,19 @@ class FleetOptionsTest {
         FleetOptions options = FleetOptions.parse(new String[] {"--aggregator-env",
                 "WINDOW_SIZES=1m,1h;NUM_STREAM_THREADS=2"});
         assertEquals(java.util.Map.of("WINDOW_SIZES", "1m,1h", "NUM_STREAM_THREADS", "2"), options.aggregatorEnv());
+        assertEquals(java.util.Map.of(), options.gatewayEnv());
+    }
+
+    @Test
+    void extra_gateway_environment_is_read_like_the_aggregator_one() {
+        FleetOptions options = FleetOptions.parse(new String[] {"--gateway-env",
+                "JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=filename=g.jfr,settings=profile;LOG_FORMAT=json"});
+        assertEquals(java.util.Map.of("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=g.jfr,settings=profile",
+                "LOG_FORMAT", "json"), options.gatewayEnv());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FleetOptions.parse(new String[] {"--gateway-env", "nothing"}));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("--gateway-env wants KEY=VALUE"),
+                e.getMessage());
     }
 
     @Test

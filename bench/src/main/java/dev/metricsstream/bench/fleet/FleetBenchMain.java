@@ -140,6 +140,7 @@ public final class FleetBenchMain {
             gatewayEnv.put("HTTPS_PORT", Integer.toString(freePort()));
             gatewayEnv.put("BIND_ADDRESS", "127.0.0.1");
             gatewayEnv.put("AUTH_MODE", "off");
+            gatewayEnv.putAll(options.gatewayEnv());
             JavaProcess gateway = JavaProcess.start("gateway", "dev.metricsstream.gateway.GatewayMain",
                     jvm(options.gatewayHeap()), gatewayEnv, runDir.resolve("gateway.log"), null);
             processes.add(gateway);
@@ -276,6 +277,7 @@ public final class FleetBenchMain {
             fleetInfo.put("containerRestarts", fleet.restarts());
             fleetInfo.put("externalKafka", options.kafka() != null);
             fleetInfo.put("aggregatorEnv", options.aggregatorEnv());
+            fleetInfo.put("gatewayEnv", options.gatewayEnv());
             fleetInfo.put("aggregatorHeap", options.aggregatorHeap());
             fleetInfo.put("gatewayHeap", options.gatewayHeap());
             result.put("fleet", fleetInfo);

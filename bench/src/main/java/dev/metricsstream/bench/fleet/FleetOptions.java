@@ -19,7 +19,7 @@ public record FleetOptions(int nodes, int podsPerNode, Duration resolution, Dura
                            String kafka, double queryRate, Duration topInterval, String scenario, Path resultsDir,
                            int partitions, String aggregatorHeap, String gatewayHeap, String brokerHeap,
                            double podChurnPerScrape, double restartPerScrape, int probedNodes, long seed,
-                           Map<String, String> aggregatorEnv) {
+                           Map<String, String> aggregatorEnv, Map<String, String> gatewayEnv) {
 
     static final String USAGE = """
             metrics-stream bench [flags]   (dev.metricsstream.bench.fleet.FleetBenchMain)
@@ -40,6 +40,7 @@ public record FleetOptions(int nodes, int podsPerNode, Duration resolution, Dura
               --probed-nodes N       nodes whose freshness is probed through the gateway (default 16)
               --seed N               random seed (default 42)
               --aggregator-env K=V;K=V  extra aggregator environment, e.g. "WINDOW_SIZES=1h;NUM_STREAM_THREADS=2"
+              --gateway-env K=V;K=V  extra gateway environment, e.g. "JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=..."
             """;
 
     public static FleetOptions parse(String[] args) {
@@ -89,18 +90,8 @@ public record FleetOptions(int nodes, int podsPerNode, Duration resolution, Dura
         double restart = r.decimal("restart", 0.001);
         int probed = r.integer("probed-nodes", 16, 1, 1000);
         long seed = r.integer("seed", 42, 0, Integer.MAX_VALUE);
-        Map<String, String> aggregatorEnv = new java.util.TreeMap<>();
-        String extra = flags.remove("aggregator-env");
-        if (extra != null) {
-            for (String pair : extra.split(";")) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
-                    problems.add("--aggregator-env wants KEY=VALUE pairs separated by ';', got '" + pair + "'");
-                } else {
-                    aggregatorEnv.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-                }
-            }
-        }
+        Map<String, String> aggregatorEnv = env(flags.remove("aggregator-env"), "aggregator-env", problems);
+        Map<String, String> gatewayEnv = env(flags.remove("gateway-env"), "gateway-env", problems);
         for (String unknown : flags.keySet()) {
             problems.add("unknown flag --" + unknown);
         }
@@ -109,7 +100,23 @@ public record FleetOptions(int nodes, int podsPerNode, Duration resolution, Dura
         }
         return new FleetOptions(nodes, pods, resolution, duration, warmup, kafka, queryRate, top, scenario, results,
                 partitions, aggHeap, gwHeap, brokerHeap, churn, restart, Math.min(probed, nodes), seed,
-                Map.copyOf(aggregatorEnv));
+                aggregatorEnv, gatewayEnv);
+    }
+
+    /** {@code K=V;K=V} of an {@code --xxx-env} flag (null: none), a problem per malformed pair. */
+    private static Map<String, String> env(String flag, String name, List<String> problems) {
+        Map<String, String> env = new java.util.TreeMap<>();
+        if (flag != null) {
+            for (String pair : flag.split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    problems.add("--" + name + " wants KEY=VALUE pairs separated by ';', got '" + pair + "'");
+                } else {
+                    env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                }
+            }
+        }
+        return Map.copyOf(env);
     }
 
     private record Reader(Map<String, String> flags, List<String> problems) {
