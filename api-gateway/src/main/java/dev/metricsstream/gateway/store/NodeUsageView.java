@@ -83,7 +83,11 @@ public final class NodeUsageView {
         return new NodeEntry(nodeName, node, List.copyOf(pods), usage.getNodeSummary());
     }
 
-    /** Applies a node's newest record (decoded with {@link #decode}), replacing its previous one. */
+    /**
+     * Applies a node's newest record (decoded with {@link #decode}), replacing its previous one. The new pods are
+     * indexed over the old ones (a pod the node still runs is one map write), then only the old pods the new record
+     * no longer holds are taken out: the common update, the same pods with new values, touches each pod once.
+     */
     public void put(NodeEntry entry, long scrapeResolutionMillis) {
         if (scrapeResolutionMillis > 0) {
             this.scrapeResolutionMillis = scrapeResolutionMillis;
@@ -91,10 +95,13 @@ public final class NodeUsageView {
         lock.writeLock().lock();
         try {
             NodeEntry old = nodes.put(entry.name(), entry);
-            if (old != null) {
-                unindex(old);
+            if (old != null && old.metrics() != null) {
+                servedNodes--;
             }
             index(entry);
+            if (old != null) {
+                unindexReplaced(old);
+            }
         } finally {
             lock.writeLock().unlock();
         }
@@ -119,13 +126,23 @@ public final class NodeUsageView {
         }
         for (StoredPod pod : entry.pods()) {
             PodMetrics metrics = pod.metrics();
-            TreeMap<String, StoredPod> namespace = namespaces.computeIfAbsent(metrics.getNamespace(), k -> new TreeMap<>());
+            TreeMap<String, StoredPod> namespace =
+                    namespaces.computeIfAbsent(metrics.getNamespace(), k -> new TreeMap<>());
             StoredPod current = namespace.get(metrics.getName());
             if (current == null) {
                 namespace.put(metrics.getName(), pod);
                 servedPods++;
             } else if (current.metrics().getNodeName().equals(metrics.getNodeName())) {
-                namespace.put(metrics.getName(), pod); // the same pod twice in one record: the later one
+                // this node's previous copy (or the same pod twice in one record): replaced in place, unless a copy
+                // on another node is newer
+                namespace.put(metrics.getName(), pod);
+                if (!shadowed.isEmpty()) {
+                    StoredPod newer = newestShadowAfter(metrics);
+                    if (newer != null) {
+                        namespace.put(metrics.getName(), newer);
+                        shadow(pod);
+                    }
+                }
             } else if (metrics.getTimestampMillis() >= current.metrics().getTimestampMillis()) {
                 namespace.put(metrics.getName(), pod);
                 shadow(current);
@@ -135,36 +152,84 @@ public final class NodeUsageView {
         }
     }
 
+    /** Takes out the pods of a node's previous record that its new record (already indexed) no longer serves. */
+    private void unindexReplaced(NodeEntry old) {
+        for (StoredPod pod : old.pods()) {
+            TreeMap<String, StoredPod> namespace = namespaces.get(pod.metrics().getNamespace());
+            StoredPod current = namespace == null ? null : namespace.get(pod.metrics().getName());
+            if (current == pod) { // still served: the new record does not have it
+                unindexServed(pod, namespace);
+            } else if (!shadowed.isEmpty()) {
+                unshadow(pod);
+            }
+        }
+    }
+
     private void unindex(NodeEntry entry) {
         if (entry.metrics() != null) {
             servedNodes--;
         }
         for (StoredPod pod : entry.pods()) {
-            PodMetrics metrics = pod.metrics();
-            String key = StoreKeys.pod(metrics.getNamespace(), metrics.getName());
-            TreeMap<String, StoredPod> namespace = namespaces.get(metrics.getNamespace());
-            StoredPod current = namespace == null ? null : namespace.get(metrics.getName());
-            if (current != null && current.metrics().getNodeName().equals(metrics.getNodeName())) {
-                StoredPod successor = takeNewestShadow(key);
-                if (successor != null) {
-                    namespace.put(metrics.getName(), successor);
-                } else {
-                    namespace.remove(metrics.getName());
-                    servedPods--;
-                    if (namespace.isEmpty()) {
-                        namespaces.remove(metrics.getNamespace());
-                    }
-                }
-            } else {
-                List<StoredPod> copies = shadowed.get(key);
-                if (copies != null) {
-                    copies.removeIf(copy -> copy.metrics().getNodeName().equals(metrics.getNodeName()));
-                    if (copies.isEmpty()) {
-                        shadowed.remove(key);
-                    }
-                }
+            TreeMap<String, StoredPod> namespace = namespaces.get(pod.metrics().getNamespace());
+            StoredPod current = namespace == null ? null : namespace.get(pod.metrics().getName());
+            if (current == pod) {
+                unindexServed(pod, namespace);
+            } else if (!shadowed.isEmpty()) {
+                unshadow(pod);
             }
         }
+    }
+
+    /** A served pod goes: the newest copy another node holds takes its place, else the pod disappears. */
+    private void unindexServed(StoredPod pod, TreeMap<String, StoredPod> namespace) {
+        PodMetrics metrics = pod.metrics();
+        StoredPod successor = shadowed.isEmpty() ? null
+                : takeNewestShadow(StoreKeys.pod(metrics.getNamespace(), metrics.getName()));
+        if (successor != null) {
+            namespace.put(metrics.getName(), successor);
+        } else {
+            namespace.remove(metrics.getName());
+            servedPods--;
+            if (namespace.isEmpty()) {
+                namespaces.remove(metrics.getNamespace());
+            }
+        }
+    }
+
+    /** Forgets this very copy if it was shadowed (the identity: a node's newer copy may be shadowed too). */
+    private void unshadow(StoredPod pod) {
+        String key = StoreKeys.pod(pod.metrics().getNamespace(), pod.metrics().getName());
+        List<StoredPod> copies = shadowed.get(key);
+        if (copies != null) {
+            copies.removeIf(copy -> copy == pod);
+            if (copies.isEmpty()) {
+                shadowed.remove(key);
+            }
+        }
+    }
+
+    /** The newest shadowed copy of this pod if newer than {@code than}, taken out of the shadows; else null. */
+    private StoredPod newestShadowAfter(PodMetrics than) {
+        String key = StoreKeys.pod(than.getNamespace(), than.getName());
+        List<StoredPod> copies = shadowed.get(key);
+        if (copies == null) {
+            return null;
+        }
+        StoredPod newest = null;
+        long newestMillis = than.getTimestampMillis();
+        for (StoredPod copy : copies) {
+            if (copy.metrics().getTimestampMillis() > newestMillis) {
+                newest = copy;
+                newestMillis = copy.metrics().getTimestampMillis();
+            }
+        }
+        if (newest != null) {
+            copies.remove(newest);
+            if (copies.isEmpty()) {
+                shadowed.remove(key);
+            }
+        }
+        return newest;
     }
 
     private void shadow(StoredPod pod) {

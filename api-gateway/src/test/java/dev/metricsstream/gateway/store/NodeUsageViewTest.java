@@ -89,6 +89,53 @@ class NodeUsageViewTest {
     }
 
     @Test
+    void after_any_sequence_of_updates_and_tombstones_each_pod_is_served_from_the_node_with_its_newest_copy() {
+        String[] names = {"web-0", "web-1", "db-0", "agent", "job-7", "cache"};
+        for (long seed = 0; seed < 200; seed++) {
+            NodeUsageView model = new NodeUsageView();
+            java.util.Random random = new java.util.Random(seed);
+            Map<String, Map<String, Long>> latest = new java.util.TreeMap<>(); // node -> pod key -> its timestamp
+            for (int step = 0; step < 60; step++) {
+                String node = "n" + random.nextInt(4);
+                if (random.nextInt(8) == 0) {
+                    model.remove(node);
+                    latest.remove(node);
+                } else {
+                    List<PodMetrics> pods = new ArrayList<>();
+                    Map<String, Long> copies = new java.util.HashMap<>();
+                    for (String name : names) {
+                        if (random.nextInt(3) == 0) {
+                            String namespace = name.hashCode() % 2 == 0 ? "a" : "b";
+                            // distinct timestamps that do not grow with the steps: older copies arrive late too
+                            long timestamp = random.nextInt(1_000_000) * 8L + Integer.parseInt(node.substring(1));
+                            pods.add(p(namespace, name, timestamp));
+                            copies.put(namespace + "/" + name, timestamp);
+                        }
+                    }
+                    NodeUsage usage = nodeUsage(node, 1000, pods.toArray(PodMetrics[]::new));
+                    model.put(NodeUsageView.decode(usage), 0);
+                    latest.put(node, copies);
+                }
+                Map<String, String> expected = new java.util.TreeMap<>(); // pod key -> node@timestamp
+                Map<String, Long> newest = new java.util.HashMap<>();
+                latest.forEach((n, copies) -> copies.forEach((key, timestamp) -> {
+                    if (timestamp > newest.getOrDefault(key, Long.MIN_VALUE)) {
+                        newest.put(key, timestamp);
+                        expected.put(key, n + "@" + timestamp);
+                    }
+                }));
+                Map<String, String> served = new java.util.TreeMap<>();
+                model.forEachPod(null, pod -> served.put(pod.metrics().getNamespace() + "/" + pod.metrics().getName(),
+                        pod.metrics().getNodeName() + "@" + pod.metrics().getTimestampMillis()));
+                String context = "seed " + seed + ", step " + step;
+                assertEquals(expected, served, context);
+                assertEquals(expected.size(), model.podCount(), context);
+                assertEquals(latest.size(), model.nodeCount(), context);
+            }
+        }
+    }
+
+    @Test
     void when_the_serving_node_drops_a_pod_the_copy_on_the_other_node_is_served() {
         put(nodeUsage("n2", 20_000, p("shop", "web-0", 20_000)));
         put(nodeUsage("n1", 1000, p("shop", "web-0", 1000))); // older copy: not served

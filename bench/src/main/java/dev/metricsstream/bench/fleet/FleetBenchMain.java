@@ -1,9 +1,8 @@
 package dev.metricsstream.bench.fleet;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.metricsstream.bench.process.JavaProcess;
 import dev.metricsstream.bench.process.ProcStats;
+import dev.metricsstream.bench.process.ResultFile;
 import dev.metricsstream.schemas.Topics;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -39,8 +38,6 @@ import org.apache.kafka.common.TopicPartition;
  * {@code java -cp "$(cat bench/target/runtime-classpath.txt):bench/target/classes" ...FleetBenchMain --nodes 1000}.
  */
 public final class FleetBenchMain {
-    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
     /** metrics-server's documented sizing: 1 millicore and 2 MB per node (on top of a fixed base). */
     static final double METRICS_SERVER_MILLICORES_PER_NODE = 1.0;
     static final double METRICS_SERVER_MB_PER_NODE = 2.0;
@@ -364,9 +361,7 @@ public final class FleetBenchMain {
             boolean keptUp = scrapesPerSecond >= targetRate * 0.95 && Double.isFinite(outputP99Millis)
                     && outputP99Millis < options.resolution().toMillis();
             result.put("keptUp", keptUp);
-            Files.createDirectories(options.resultsDir());
-            Path out = options.resultsDir().resolve(STAMP.format(Instant.now()) + "-" + options.scenario() + ".json");
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
+            Path out = ResultFile.write(options.resultsDir(), options.scenario(), result);
             printSummary(result);
             return out;
         }

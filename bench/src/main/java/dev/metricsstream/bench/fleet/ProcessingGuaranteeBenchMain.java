@@ -1,12 +1,11 @@
 package dev.metricsstream.bench.fleet;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.metricsstream.aggregator.AggregatorApp;
 import dev.metricsstream.aggregator.AggregatorConfig;
 import dev.metricsstream.aggregator.TopicAdministration;
 import dev.metricsstream.avro.NodeScrape;
 import dev.metricsstream.avro.PodSample;
+import dev.metricsstream.bench.process.ResultFile;
 import dev.metricsstream.common.health.HealthCheck;
 import dev.metricsstream.schemas.Topics;
 import dev.metricsstream.testkit.kafka.MetricsTopicsReader;
@@ -106,11 +105,8 @@ public final class ProcessingGuaranteeBenchMain {
             broker.process().close();
         }
         result.put("loadAverageAtEnd", Machine.loadAverage());
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Files.createDirectories(results);
-        Path out = results.resolve(FleetBenchMain.STAMP.format(Instant.now()) + "-processing-guarantee.json");
-        json.writeValue(out.toFile(), result);
-        System.out.println(json.writeValueAsString(result));
+        Path out = ResultFile.write(results, "processing-guarantee", result);
+        System.out.println(ResultFile.json(result));
         System.out.println("result: " + out);
     }
 

@@ -1,15 +1,13 @@
 package dev.metricsstream.bench.fleet;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.bench.process.JavaProcess;
+import dev.metricsstream.bench.process.ResultFile;
 import dev.metricsstream.schemas.AvroSerde;
 import dev.metricsstream.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,10 +45,8 @@ public final class RestartBenchMain {
         result.put("static", run(nodes, "bench-aggregator-0"));
         result.put("dynamic", run(nodes, ""));
         result.put("loadAverageAtEnd", Machine.loadAverage());
-        Files.createDirectories(results);
-        Path out = results.resolve(FleetBenchMain.STAMP.format(Instant.now()) + "-restart-" + nodes + "n.json");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
-        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+        Path out = ResultFile.write(results, "restart-" + nodes + "n", result);
+        System.out.println(ResultFile.json(result));
         System.out.println("result: " + out);
     }
 

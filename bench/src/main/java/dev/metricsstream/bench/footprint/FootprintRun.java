@@ -1,22 +1,17 @@
 package dev.metricsstream.bench.footprint;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.metricsstream.bench.fleet.BrokerMain;
 import dev.metricsstream.bench.process.JavaProcess;
+import dev.metricsstream.bench.process.ResultFile;
 import dev.metricsstream.schemas.Topics;
 import dev.metricsstream.testkit.kubelet.KubeletSimulator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -119,12 +114,8 @@ final class FootprintRun implements AutoCloseable {
 
     /** Writes {@code result} as {@code <--results>/<UTC time>-<scenario>.json}; returns the file. */
     Path writeResult(Map<String, Object> result) throws IOException {
-        Path results = Path.of(flags.getOrDefault("results", "bench/results"));
-        Files.createDirectories(results);
-        Path out = results.resolve(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
-                .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + result.get("scenario") + ".json");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
-        return out;
+        return ResultFile.write(Path.of(flags.getOrDefault("results", "bench/results")),
+                String.valueOf(result.get("scenario")), result);
     }
 
     /** {@code base}, then {@code -tag} when {@code --tag} is given. */

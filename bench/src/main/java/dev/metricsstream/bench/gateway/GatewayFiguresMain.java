@@ -1,11 +1,10 @@
 package dev.metricsstream.bench.gateway;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.metricsstream.avro.ContainerMetrics;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.bench.fleet.Machine;
+import dev.metricsstream.bench.process.ResultFile;
 import dev.metricsstream.common.health.Health;
 import dev.metricsstream.gateway.GatewayConfig;
 import dev.metricsstream.gateway.auth.AuthFilter;
@@ -27,13 +26,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,14 +128,9 @@ public final class GatewayFiguresMain {
         result.put("requests", requests);
         result.put("multiCollectorEquivalent", multiCollectorEquivalent(store));
 
-        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
-        System.out.println(json);
-        Path dir = Path.of(System.getProperty("bench.results", "bench/results"));
-        Files.createDirectories(dir);
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
-                .format(Instant.now());
-        Path file = dir.resolve(stamp + "-gateway-figures-" + store.podCount() + "pods.json");
-        Files.writeString(file, json + "\n");
+        System.out.println(ResultFile.json(result));
+        Path file = ResultFile.write(Path.of(System.getProperty("bench.results", "bench/results")),
+                "gateway-figures-" + store.podCount() + "pods", result);
         System.out.println("written " + file);
     }
 

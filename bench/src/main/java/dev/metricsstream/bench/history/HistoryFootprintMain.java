@@ -1,19 +1,15 @@
 package dev.metricsstream.bench.history;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.bench.fleet.Machine;
+import dev.metricsstream.bench.process.ResultFile;
 import dev.metricsstream.common.config.Durations;
 import dev.metricsstream.gateway.history.HistoryRetention;
 import dev.metricsstream.gateway.history.WindowHistory;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,14 +94,9 @@ public final class HistoryFootprintMain {
         result.put("acceptedWindows", accepted);
         result.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
         result.put("jvm", List.of(System.getProperty("java.vm.name"), System.getProperty("java.version")));
-        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
-        System.out.println(json);
-        Path dir = Path.of(System.getProperty("bench.results", "bench/results"));
-        Files.createDirectories(dir);
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
-                .format(Instant.now());
-        Path file = dir.resolve(stamp + "-history-footprint-" + pods + "pods.json");
-        Files.writeString(file, json + "\n");
+        System.out.println(ResultFile.json(result));
+        Path file = ResultFile.write(Path.of(System.getProperty("bench.results", "bench/results")),
+                "history-footprint-" + pods + "pods", result);
         System.out.println("written " + file);
         if (history.podCount() != pods || history.nodeCount() != nodes) {
             throw new IllegalStateException("entities lost: " + history.podCount() + " pods, " + history.nodeCount()
