@@ -10,9 +10,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -44,15 +42,7 @@ final class ApiServerDouble implements AutoCloseable {
                             "capacity", node.capacity(), "allocatable", node.allocatable(),
                             "conditions", List.of(Map.of("type", "Ready", "status", "True")))));
             for (SimPod pod : node.pods()) {
-                Map<String, Object> meta = new LinkedHashMap<>();
-                meta.put("namespace", pod.namespace());
-                meta.put("name", pod.name());
-                meta.put("uid", pod.uid());
-                meta.put("resourceVersion", "7");
-                meta.put("labels", pod.labels());
-                podItems.add(Map.of("kind", "Pod", "apiVersion", "v1", "metadata", meta,
-                        "spec", Map.of("nodeName", node.name(), "containers", List.of(Map.of("name", "app",
-                                "image", "example/app:1"))), "status", Map.of("phase", pod.phase().wireName())));
+                podItems.add(JSON.readTree(pod.apiObjectJson()));
             }
         }
         nodes = list("NodeList", nodeItems);

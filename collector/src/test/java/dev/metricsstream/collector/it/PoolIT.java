@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,19 +53,6 @@ class PoolIT {
         this.broker = broker;
     }
 
-    private static String podJson(SimPod pod) throws Exception {
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("namespace", pod.namespace());
-        meta.put("name", pod.name());
-        meta.put("uid", pod.uid());
-        meta.put("resourceVersion", "7");
-        meta.put("labels", pod.labels());
-        return JSON.writeValueAsString(Map.of("kind", "Pod", "apiVersion", "v1", "metadata", meta,
-                "spec", Map.of("nodeName", pod.node().name(), "containers", List.of(Map.of("name", "c",
-                        "image", "example/app:1"))),
-                "status", Map.of("phase", pod.phase().wireName())));
-    }
-
     private static FakeListWatchServer apiserver(KubeletSimulator sim) throws Exception {
         FakeListWatchServer api = new FakeListWatchServer("/api/v1/nodes", "/api/v1/pods");
         List<String> nodes = new ArrayList<>();
@@ -76,7 +62,7 @@ class PoolIT {
             nodes.add(FakeListWatchServer.node(node.name(), "5", node.port(), "Hostname", "unresolvable.invalid",
                     "InternalIP", url.getHost()));
             for (SimPod pod : node.pods()) {
-                pods.add(podJson(pod));
+                pods.add(pod.apiObjectJson());
             }
         }
         api.list("/api/v1/nodes", "NodeList", "10", nodes);

@@ -30,6 +30,18 @@ final class PodListWriter {
         }
     }
 
+    /** One pod as the apiserver serves it in a list or a watch event: the same object, with its kind. */
+    static String podObject(SimPod pod) {
+        SimNode node = pod.node();
+        synchronized (node) {
+            ObjectNode object = GoJson.object();
+            object.put("kind", "Pod");
+            object.put("apiVersion", "v1");
+            object.setAll(pod(node, pod, node.nowMillis()));
+            return GoJson.compact(object);
+        }
+    }
+
     private static ObjectNode pod(SimNode node, SimPod pod, long now) {
         ObjectNode p = GoJson.object();
         ObjectNode meta = p.putObject("metadata");

@@ -53,6 +53,14 @@ public final class SimPod {
     }
 
     /** The node the pod runs on. */
+    /**
+     * This pod as a core/v1 {@code Pod} object, compact JSON: what the kubelet's {@code /pods} lists for it, with
+     * {@code kind} and {@code apiVersion} as the apiserver writes a watched or listed object (for apiserver doubles).
+     */
+    public String apiObjectJson() {
+        return PodListWriter.podObject(this);
+    }
+
     public SimNode node() {
         return node;
     }
