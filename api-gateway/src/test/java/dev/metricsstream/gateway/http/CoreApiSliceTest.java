@@ -1,5 +1,7 @@
 package dev.metricsstream.gateway.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import static dev.metricsstream.gateway.support.Samples.container;
 import static dev.metricsstream.gateway.support.Samples.node;
 import static dev.metricsstream.gateway.support.Samples.pod;
@@ -7,18 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metricsstream.common.health.Health;
 import dev.metricsstream.gateway.GatewayConfig;
+import dev.metricsstream.gateway.GatewayRoutes;
+import dev.metricsstream.gateway.GatewayServer;
 import dev.metricsstream.gateway.auth.AuthFilter;
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
 import dev.metricsstream.gateway.support.Kubectl;
 import dev.metricsstream.gateway.support.TestGateway;
 import dev.metricsstream.gateway.support.Tools;
+import dev.metricsstream.gateway.tls.Serving;
 import dev.metricsstream.gateway.tls.TlsMaterial;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import dev.metricsstream.gateway.tls.Serving;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,20 +1,22 @@
 package dev.metricsstream.gateway.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import static dev.metricsstream.gateway.support.Samples.container;
 import static dev.metricsstream.gateway.support.Samples.pod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metricsstream.common.health.Health;
 import dev.metricsstream.gateway.GatewayConfig;
+import dev.metricsstream.gateway.GatewayRoutes;
+import dev.metricsstream.gateway.GatewayServer;
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
 import dev.metricsstream.gateway.support.TestGateway;
+import dev.metricsstream.gateway.tls.Serving;
 import dev.metricsstream.gateway.tls.TlsMaterial;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import dev.metricsstream.gateway.tls.Serving;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

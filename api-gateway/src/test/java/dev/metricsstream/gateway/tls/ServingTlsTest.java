@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.metricsstream.common.health.Health;
 import dev.metricsstream.gateway.GatewayConfig;
-import dev.metricsstream.gateway.http.GatewayServer;
+import dev.metricsstream.gateway.GatewayServer;
 import dev.metricsstream.gateway.api.ApiStatus;
 import dev.metricsstream.gateway.auth.AuthFilter;
 import dev.metricsstream.gateway.http.StatusResponses;
@@ -13,7 +13,7 @@ import dev.metricsstream.gateway.store.InMemoryMetricsStore;
 import dev.metricsstream.gateway.support.TestGateway;
 import io.javalin.http.Handler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import dev.metricsstream.gateway.http.GatewayRoutes;
+import dev.metricsstream.gateway.GatewayRoutes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,4 +1,4 @@
-package dev.metricsstream.gateway.http;
+package dev.metricsstream.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.metricsstream.common.config.Durations;
@@ -13,6 +13,13 @@ import dev.metricsstream.gateway.custom.CustomMetricsRoutes;
 import dev.metricsstream.gateway.history.HistoryRetention;
 import dev.metricsstream.gateway.history.HistoryRoutes;
 import dev.metricsstream.gateway.history.WindowHistory;
+import dev.metricsstream.gateway.http.CoreApiSlice;
+import dev.metricsstream.gateway.http.JettyErrors;
+import dev.metricsstream.gateway.http.MetricsApi;
+import dev.metricsstream.gateway.http.RequestMetrics;
+import dev.metricsstream.gateway.http.ResponseBodies;
+import dev.metricsstream.gateway.http.StatusResponses;
+import dev.metricsstream.gateway.http.VersionInfo;
 import dev.metricsstream.gateway.prom.UsageExposition;
 import dev.metricsstream.gateway.store.Freshness;
 import dev.metricsstream.gateway.store.MetricsStoreReader;

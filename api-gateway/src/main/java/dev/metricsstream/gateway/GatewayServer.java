@@ -1,5 +1,6 @@
-package dev.metricsstream.gateway.http;
+package dev.metricsstream.gateway;
 
+import dev.metricsstream.gateway.http.CoreApiSlice;
 import dev.metricsstream.gateway.tls.Serving;
 import dev.metricsstream.gateway.tls.ServingConnectors;
 import io.javalin.Javalin;
