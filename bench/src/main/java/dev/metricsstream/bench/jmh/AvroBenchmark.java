@@ -7,27 +7,12 @@ import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.schemas.AvroSerde;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /** The schemas module's serde (single-object encoding) on a 110-pod NodeScrape and on one PodMetrics. */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(2)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 3, time = 2)
-public class AvroBenchmark {
+public class AvroBenchmark extends MicroBenchmark {
     private final AvroSerde<NodeScrape> scrapeSerde = AvroSerde.of(NodeScrape.class);
     private final AvroSerde<PodMetrics> podSerde = AvroSerde.of(PodMetrics.class);
     private NodeScrape scrape;

@@ -6,27 +6,12 @@ import dev.metricsstream.collector.parse.ResourceMetricsDecoder;
 import dev.metricsstream.collector.parse.SummaryDecoder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /** The collector's decoders on a 110-pod node: response body → NodeScrape. */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(2)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 3, time = 2)
-public class ParseBenchmark {
+public class ParseBenchmark extends MicroBenchmark {
     private KubeletBodies bodies;
     private final ResourceMetricsDecoder resource = new ResourceMetricsDecoder();
     private final SummaryDecoder summary = new SummaryDecoder();

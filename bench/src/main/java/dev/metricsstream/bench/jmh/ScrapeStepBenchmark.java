@@ -5,30 +5,15 @@ import dev.metricsstream.aggregator.state.NodeState;
 import dev.metricsstream.avro.NodeScrape;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The aggregator's pure step for one 110-pod NodeScrape against the node's stored state: the rate rule per container
  * and node, pod assembly, and the emissions (what the Streams processor does per record, without the store).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(2)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 3, time = 2)
-public class ScrapeStepBenchmark {
+public class ScrapeStepBenchmark extends MicroBenchmark {
     private static final Duration RESOLUTION = Duration.ofSeconds(15);
     private NodeState previous;
     private NodeScrape scrape;

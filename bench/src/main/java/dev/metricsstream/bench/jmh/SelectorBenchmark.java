@@ -4,31 +4,16 @@ import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.gateway.select.LabelSelector;
 import dev.metricsstream.gateway.store.InMemoryMetricsStore;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The gateway's label selector (parse + match) over 150,000 stored pods read through its store reader API
  * ({@link InMemoryMetricsStore}): an HPA-shaped query within one namespace, the same across all namespaces, and a
  * set-based selector over every pod, plus one namespace holding all 150,000 pods.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(2)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 3, time = 2)
-public class SelectorBenchmark {
+public class SelectorBenchmark extends MicroBenchmark {
     private static final int PODS = 150_000;
     private InMemoryMetricsStore spread;
     private InMemoryMetricsStore single;
