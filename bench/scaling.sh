@@ -4,7 +4,9 @@
 # behind is a result, not a reason to stop); only a run that fails outright (no result file) is skipped.
 #   bench/scaling.sh [sizes...]          e.g. bench/scaling.sh 1000 5000
 # Env: DURATION (default 2m), WARMUP (default 45s), QUERY_RATE (default 2), RESULTS (default bench/results),
-#      AGGREGATOR_ENV (extra aggregator environment, "K=V;K=V"), SCENARIO (default scaling).
+#      AGGREGATOR_ENV (extra aggregator environment, "K=V;K=V"), SCENARIO (default scaling),
+#      AGGREGATOR_JVM / GATEWAY_JVM (JVM flags besides -Xmx, replacing the G1 default), HEAP (-Xmx of both; default
+#      grows with the fleet, see heap_for).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=("$@")
@@ -15,6 +17,9 @@ QUERY_RATE=${QUERY_RATE:-2}
 RESULTS=${RESULTS:-bench/results}
 AGGREGATOR_ENV=${AGGREGATOR_ENV:-}
 SCENARIO=${SCENARIO:-scaling}
+AGGREGATOR_JVM=${AGGREGATOR_JVM:-}
+GATEWAY_JVM=${GATEWAY_JVM:-}
+HEAP=${HEAP:-}
 CP_FILE=bench/target/runtime-classpath.txt
 if [ ! -f "$CP_FILE" ] || [ ! -d bench/target/classes ]; then
   ./mvnw -B -q -pl bench -am package -DskipTests
@@ -29,9 +34,11 @@ heap_for() { # heap grows with the fleet: ~1.2 KB per pod stored in the aggregat
 }
 for n in "${SIZES[@]}"; do
   echo "=== $n nodes (load average: $(cut -d' ' -f1-3 /proc/loadavg)) ==="
-  heap=$(heap_for "$n")
+  heap=${HEAP:-$(heap_for "$n")}
   extra=()
-  [ -n "$AGGREGATOR_ENV" ] && extra=(--aggregator-env "$AGGREGATOR_ENV")
+  [ -n "$AGGREGATOR_ENV" ] && extra+=(--aggregator-env "$AGGREGATOR_ENV")
+  [ -n "$AGGREGATOR_JVM" ] && extra+=(--aggregator-jvm "$AGGREGATOR_JVM")
+  [ -n "$GATEWAY_JVM" ] && extra+=(--gateway-jvm "$GATEWAY_JVM")
   out=$(java -cp "$CP" dev.metricsstream.bench.fleet.FleetBenchMain --nodes "$n" --pods-per-node 30 "${extra[@]}" \
       --resolution 15s --warmup "$WARMUP" --duration "$DURATION" --query-rate "$QUERY_RATE" \
       --aggregator-heap "$heap" --gateway-heap "$heap" --scenario "${SCENARIO}-${n}n" --results "$RESULTS" \

@@ -53,6 +53,14 @@ class FleetOptionsTest {
     }
 
     @Test
+    void jvm_flags_replace_the_g1_default_per_process() {
+        FleetOptions options = FleetOptions.parse(new String[] {"--aggregator-jvm", " -XX:+UseSerialGC  -Xss256k "});
+        assertEquals(java.util.List.of("-XX:+UseSerialGC", "-Xss256k"), options.aggregatorJvm());
+        assertEquals(FleetOptions.DEFAULT_JVM, options.gatewayJvm());
+        assertTrue(FleetOptions.DEFAULT_JVM.contains("-XX:+UseG1GC"), FleetOptions.DEFAULT_JVM.toString());
+    }
+
+    @Test
     void every_bad_flag_is_reported_at_once() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FleetOptions.parse(
                 new String[] {"--nodes", "many", "--resolution", "soon", "--colour", "blue", "--duration"}));

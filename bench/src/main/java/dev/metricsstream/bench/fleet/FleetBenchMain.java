@@ -124,7 +124,7 @@ public final class FleetBenchMain {
         aggregatorEnv.put("OPS_HOST", "127.0.0.1");
         aggregatorEnv.putAll(options.aggregatorEnv());
         JavaProcess aggregator = JavaProcess.start("aggregator", "dev.metricsstream.aggregator.AggregatorMain",
-                jvm(options.aggregatorHeap()), aggregatorEnv, runDir.resolve("aggregator.log"), null);
+                jvm(options.aggregatorHeap(), options.aggregatorJvm()), aggregatorEnv, runDir.resolve("aggregator.log"), null);
         processes.add(aggregator);
         Topics topics = Topics.defaults();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -139,7 +139,7 @@ public final class FleetBenchMain {
             gatewayEnv.put("AUTH_MODE", "off");
             gatewayEnv.putAll(options.gatewayEnv());
             JavaProcess gateway = JavaProcess.start("gateway", "dev.metricsstream.gateway.GatewayMain",
-                    jvm(options.gatewayHeap()), gatewayEnv, runDir.resolve("gateway.log"), null);
+                    jvm(options.gatewayHeap(), options.gatewayJvm()), gatewayEnv, runDir.resolve("gateway.log"), null);
             processes.add(gateway);
             String baseUrl = "http://127.0.0.1:" + httpPort;
             awaitHttp(baseUrl + "/apis/metrics.k8s.io/v1beta1/nodes", gateway);
@@ -277,6 +277,8 @@ public final class FleetBenchMain {
             fleetInfo.put("gatewayEnv", options.gatewayEnv());
             fleetInfo.put("aggregatorHeap", options.aggregatorHeap());
             fleetInfo.put("gatewayHeap", options.gatewayHeap());
+            fleetInfo.put("aggregatorJvm", String.join(" ", options.aggregatorJvm()));
+            fleetInfo.put("gatewayJvm", String.join(" ", options.gatewayJvm()));
             result.put("fleet", fleetInfo);
             Map<String, Object> throughput = new LinkedHashMap<>();
             double targetRate = options.nodes() / (options.resolution().toMillis() / 1000.0);
@@ -417,8 +419,10 @@ public final class FleetBenchMain {
         s.append(String.format(Locale.ROOT, "| %-34s | %s |%n", name, value));
     }
 
-    private static List<String> jvm(String heap) {
-        return List.of("-Xmx" + heap, "-Xms64m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
+    private static List<String> jvm(String heap, List<String> flags) {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+        jvm.addAll(flags);
+        return jvm;
     }
 
     private long consumerLag(Admin admin) {

@@ -19,7 +19,11 @@ public record FleetOptions(int nodes, int podsPerNode, Duration resolution, Dura
                            String kafka, double queryRate, Duration topInterval, String scenario, Path resultsDir,
                            int partitions, String aggregatorHeap, String gatewayHeap, String brokerHeap,
                            double podChurnPerScrape, double restartPerScrape, int probedNodes, long seed,
-                           Map<String, String> aggregatorEnv, Map<String, String> gatewayEnv) {
+                           Map<String, String> aggregatorEnv, Map<String, String> gatewayEnv,
+                           List<String> aggregatorJvm, List<String> gatewayJvm) {
+
+    /** The JVM flags besides {@code -Xmx} when none are given: what the images run (G1, exit on OOM). */
+    public static final List<String> DEFAULT_JVM = List.of("-Xms64m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
 
     static final String USAGE = """
             metrics-stream bench [flags]   (dev.metricsstream.bench.fleet.FleetBenchMain)
@@ -41,6 +45,8 @@ public record FleetOptions(int nodes, int podsPerNode, Duration resolution, Dura
               --seed N               random seed (default 42)
               --aggregator-env K=V;K=V  extra aggregator environment, e.g. "WINDOW_SIZES=1h;NUM_STREAM_THREADS=2"
               --gateway-env K=V;K=V  extra gateway environment, e.g. "JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=..."
+              --aggregator-jvm "F F"  JVM flags besides -Xmx, replacing "-Xms64m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
+                                     e.g. "-XX:+UseSerialGC -Xss256k"; --gateway-jvm the same for the gateway
             """;
 
     public static FleetOptions parse(String[] args) {
@@ -92,6 +98,8 @@ public record FleetOptions(int nodes, int podsPerNode, Duration resolution, Dura
         long seed = r.integer("seed", 42, 0, Integer.MAX_VALUE);
         Map<String, String> aggregatorEnv = env(flags.remove("aggregator-env"), "aggregator-env", problems);
         Map<String, String> gatewayEnv = env(flags.remove("gateway-env"), "gateway-env", problems);
+        List<String> aggregatorJvm = jvmFlags(flags.remove("aggregator-jvm"));
+        List<String> gatewayJvm = jvmFlags(flags.remove("gateway-jvm"));
         for (String unknown : flags.keySet()) {
             problems.add("unknown flag --" + unknown);
         }
@@ -100,7 +108,12 @@ public record FleetOptions(int nodes, int podsPerNode, Duration resolution, Dura
         }
         return new FleetOptions(nodes, pods, resolution, duration, warmup, kafka, queryRate, top, scenario, results,
                 partitions, aggHeap, gwHeap, brokerHeap, churn, restart, Math.min(probed, nodes), seed,
-                aggregatorEnv, gatewayEnv);
+                aggregatorEnv, gatewayEnv, aggregatorJvm, gatewayJvm);
+    }
+
+    /** The flags of an {@code --xxx-jvm} value, split on blanks (null: the default). */
+    private static List<String> jvmFlags(String flag) {
+        return flag == null ? DEFAULT_JVM : List.of(flag.trim().split("\\s+"));
     }
 
     /** {@code K=V;K=V} of an {@code --xxx-env} flag (null: none), a problem per malformed pair. */
