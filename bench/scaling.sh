@@ -6,7 +6,9 @@
 # Env: DURATION (default 2m), WARMUP (default 45s), QUERY_RATE (default 2), RESULTS (default bench/results),
 #      AGGREGATOR_ENV (extra aggregator environment, "K=V;K=V"), SCENARIO (default scaling),
 #      AGGREGATOR_JVM / GATEWAY_JVM (JVM flags besides -Xmx, replacing the G1 default), HEAP (-Xmx of both; default
-#      grows with the fleet, see heap_for).
+#      grows with the fleet, see heap_for), LABEL (README row label prefix, default "scaling").
+# With RESULTS=bench/results the README table is regenerated: the manifest bench/readme-table.tsv gets this run's
+# files as its "$SCENARIO" rows (replacing that group's old rows), then ReadmeTableMain rewrites README's table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=("$@")
@@ -20,6 +22,7 @@ SCENARIO=${SCENARIO:-scaling}
 AGGREGATOR_JVM=${AGGREGATOR_JVM:-}
 GATEWAY_JVM=${GATEWAY_JVM:-}
 HEAP=${HEAP:-}
+LABEL=${LABEL:-scaling}
 CP_FILE=bench/target/runtime-classpath.txt
 if [ ! -f "$CP_FILE" ] || [ ! -d bench/target/classes ]; then
   ./mvnw -B -q -pl bench -am package -DskipTests
@@ -58,4 +61,13 @@ done
 if [ ${#FILES[@]} -gt 0 ]; then
   java -Djava.awt.headless=true -cp "$CP" dev.metricsstream.bench.chart.ChartMain \
       "$RESULTS/$STAMP-$SCENARIO.png" "${FILES[@]}"
+  if [ "$RESULTS" = bench/results ]; then
+    manifest=bench/readme-table.tsv
+    { grep -v "^${SCENARIO}"$'\t' "$manifest" || true; } > "$manifest.new"
+    for f in "${FILES[@]}"; do
+      printf '%s\t%s\t%s\n' "$SCENARIO" "$LABEL ($STAMP)" "$f" >> "$manifest.new"
+    done
+    mv "$manifest.new" "$manifest"
+    java -cp "$CP" dev.metricsstream.bench.report.ReadmeTableMain "$manifest" README.md
+  fi
 fi
