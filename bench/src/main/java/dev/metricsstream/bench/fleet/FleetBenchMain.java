@@ -389,7 +389,7 @@ public final class FleetBenchMain {
                 + f.get("maxMillis") + " (n=" + f.get("count") + ", missed " + f.get("missedSamples") + ")");
         Map<String, Object> d = (Map<String, Object>) r.get("aggregatorOutputDelay");
         row(s, "node-metrics delay p50 / p99 (ms)", d.get("p50Millis") + " / " + d.get("p99Millis"));
-        for (String shape : List.of("hpa", "topPods", "topNodes")) {
+        for (String shape : List.of("hpa", "httpFloor", "topPods", "topNodes")) {
             Map<String, Object> l = (Map<String, Object>) q.get(shape);
             row(s, shape + " latency p50 / p99 / max (ms)", l.get("p50Millis") + " / " + l.get("p99Millis") + " / "
                     + l.get("maxMillis") + " (n=" + l.get("count") + ", errors " + l.get("errors") + ")");

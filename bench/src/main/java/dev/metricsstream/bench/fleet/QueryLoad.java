@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Queries against the gateway while the fleet runs: HPA-shaped ({@code namespaces/<ns>/pods?labelSelector=app=X,
  * pod-template-hash=Y}, a deployment's ~20 pods) at a fixed rate, and {@code kubectl top}-shaped ones (all pods, all
- * nodes) at a fixed interval. Latency is measured per shape from send to the last body byte.
+ * nodes) at a fixed interval. Latency is measured per shape from send to the last body byte. Beside each HPA query
+ * the same client asks {@code /livez} ("httpFloor"): the same server, connection pool and HTTP stack doing no metrics
+ * work, so the HPA latency can be read against what any request costs on this machine.
  */
 public final class QueryLoad implements AutoCloseable {
     private final String baseUrl;
@@ -41,6 +43,7 @@ public final class QueryLoad implements AutoCloseable {
         shapes.put("hpa", new LatencyRecorder());
         shapes.put("topPods", new LatencyRecorder());
         shapes.put("topNodes", new LatencyRecorder());
+        shapes.put("httpFloor", new LatencyRecorder());
     }
 
     public void start(double hpaPerSecond, Duration topInterval) {
@@ -74,6 +77,7 @@ public final class QueryLoad implements AutoCloseable {
         String selector = URLEncoder.encode("app=" + d.app() + ",pod-template-hash=" + d.hash(),
                 StandardCharsets.UTF_8);
         timed("hpa", "/apis/metrics.k8s.io/v1beta1/namespaces/" + d.namespace() + "/pods?labelSelector=" + selector);
+        timed("httpFloor", "/livez");
     }
 
     private void timed(String shape, String path) {

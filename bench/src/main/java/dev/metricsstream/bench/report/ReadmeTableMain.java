@@ -76,7 +76,7 @@ public final class ReadmeTableMain {
     public static String table(List<Row> rows, Path root) {
         StringBuilder s = new StringBuilder(BEGIN).append('\n');
         s.append("| run | nodes × pods @ resolution | aggregator cores / peak RSS | gateway cores / peak RSS "
-                + "| together | × metrics-server measured (CPU, memory) | freshness p99 | HPA query p50 "
+                + "| together | × metrics-server measured (CPU, memory) | freshness p99 | HPA query p50 (`/livez` p50) "
                 + "| all-pods list p50 | kept up | result |\n");
         s.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         s.append("| metrics-server v0.7.0, measured (whole process) | 1,000 × 30 @ 15 s | | | **0.053 cores / 490 MiB** "
@@ -108,7 +108,9 @@ public final class ReadmeTableMain {
                         fleet.path("podsPerNode").asInt(), fleet.path("resolutionSeconds").asDouble()),
                 process(agg), process(gw),
                 String.format(Locale.ROOT, "**%.3f cores / %,.0f MiB**", cores, mib), ratio,
-                millis(fresh.path("p99Millis")), millis(queries.path("hpa").path("p50Millis")),
+                millis(fresh.path("p99Millis")), millis(queries.path("hpa").path("p50Millis"))
+                        + (queries.has("httpFloor") ? " (" + millis(queries.path("httpFloor").path("p50Millis")) + ")"
+                        : ""),
                 millis(queries.path("topPods").path("p50Millis")), keptUp,
                 "`" + row.file().getFileName() + "` |");
     }

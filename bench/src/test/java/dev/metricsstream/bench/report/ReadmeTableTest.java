@@ -34,7 +34,7 @@ class ReadmeTableTest {
                 {"fleet": {"nodes": 2500, "podsPerNode": 30, "resolutionSeconds": 15.0},
                  "throughput": {"scrapesPerSecond": 150.2, "targetScrapesPerSecond": 166.7},
                  "freshness": {"p99Millis": 2345.0},
-                 "queryLatency": {"hpa": {"p50Millis": 1.25}, "topPods": {"p50Millis": 88.0}},
+                 "queryLatency": {"hpa": {"p50Millis": 1.25}, "httpFloor": {"p50Millis": 0.8}, "topPods": {"p50Millis": 88.0}},
                  "processes": {"aggregator": {"cpuSecondsPerSecond": 0.25, "peakRssBytes": 314572800},
                                "gateway": {"cpuSecondsPerSecond": 0.05, "peakRssBytes": 209715200}},
                  "perNodeCost": {"cpuRatioToMetricsServerMeasured": 2.26, "memoryRatioToMetricsServerMeasured": 0.41,
@@ -45,7 +45,7 @@ class ReadmeTableTest {
                 Path.of("bench/results/r.json"))), dir);
         String row = table.lines().filter(l -> l.startsWith("| my run")).findFirst().orElseThrow();
         assertEquals("| my run | 2,500 × 30 @ 15 s | 0.250 / 300 MiB | 0.050 / 200 MiB | **0.300 cores / 500 MiB** "
-                + "| 2.3×, 0.4× (its figures extrapolated) | 2.3 s | 1.3 ms | 88 ms | no (150 of 167 scrapes/s) "
+                + "| 2.3×, 0.4× (its figures extrapolated) | 2.3 s | 1.3 ms (0.8 ms) | 88 ms | no (150 of 167 scrapes/s) "
                 + "| `r.json` |", row);
         assertTrue(table.startsWith(ReadmeTableMain.BEGIN) && table.endsWith(ReadmeTableMain.END));
     }
