@@ -68,4 +68,14 @@ class AggregatorConfigTest {
         assertFalse(config.toString().contains("p4ss"), config.toString());
         assertTrue(config.toString().contains("[hidden]"));
     }
+
+    @Test
+    void the_main_consumer_batches_its_fetches_unless_kafka_settings_say_otherwise() {
+        Properties defaults = AggregatorConfig.from(Map.of()).streamsProperties();
+        assertEquals(1 << 20, defaults.get("main.consumer.fetch.min.bytes"));
+        assertEquals(100, defaults.get("main.consumer.fetch.max.wait.ms"));
+        Properties overridden = AggregatorConfig.from(Map.of("KAFKA_FETCH_MAX_WAIT_MS", "5")).streamsProperties();
+        assertEquals("5", overridden.get("fetch.max.wait.ms"));
+        assertFalse(overridden.containsKey("main.consumer.fetch.max.wait.ms"), "the user's setting wins");
+    }
 }
