@@ -126,13 +126,22 @@ public final class NodeUsageView {
             Map<String, String> labels = sameOrCopy(previousLabels, pod.getLabels());
             List<ContainerUsage> containerUsages = pod.getContainers();
             ContainerMetrics[] containers = new ContainerMetrics[containerUsages.size()];
-            for (int c = 0; c < containers.length; c++) {
+            for (int c = 0; c < containers.length; c++) { // setters: the all-fields constructors box each long
                 ContainerUsage container = containerUsages.get(c);
-                containers[c] = new ContainerMetrics(container.getName(), container.getCpuNanocores(),
-                        container.getMemoryWorkingSetBytes());
+                ContainerMetrics metrics = new ContainerMetrics();
+                metrics.setName(container.getName());
+                metrics.setCpuNanocores(container.getCpuNanocores());
+                metrics.setMemoryWorkingSetBytes(container.getMemoryWorkingSetBytes());
+                containers[c] = metrics;
             }
-            PodMetrics metrics = new PodMetrics(pod.getNamespace(), pod.getName(), nodeName, labels,
-                    pod.getTimestampMillis(), pod.getWindowNanos(), List.of(containers));
+            PodMetrics metrics = new PodMetrics();
+            metrics.setNamespace(pod.getNamespace());
+            metrics.setName(pod.getName());
+            metrics.setNodeName(nodeName);
+            metrics.setLabels(labels);
+            metrics.setTimestampMillis(pod.getTimestampMillis());
+            metrics.setWindowNanos(pod.getWindowNanos());
+            metrics.setContainers(List.of(containers));
             ListItemJson json = renderer.render(metrics, labels == previousLabels ? before.json() : null);
             pods[i] = new StoredPod(metrics, json, copy(pod.getSummary()));
         }
@@ -146,7 +155,24 @@ public final class NodeUsageView {
 
     /** {@code previous} when equal to {@code labels} (it is immutable already), else an immutable copy. */
     private static Map<String, String> sameOrCopy(Map<String, String> previous, Map<String, String> labels) {
-        return previous != null && previous.equals(labels) ? previous : Map.copyOf(labels);
+        return previous != null && sameEntries(previous, labels) ? previous : Map.copyOf(labels);
+    }
+
+    /**
+     * Map equality walking the decoded map's entries (a HashMap's are its nodes): {@code Map.equals} on an immutable
+     * map makes an entry object per label.
+     */
+    private static boolean sameEntries(Map<String, String> previous, Map<String, String> labels) {
+        if (previous.size() != labels.size()) {
+            return false;
+        }
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            String value = previous.get(label.getKey());
+            if (value == null || !value.equals(label.getValue())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static SummaryUsage copy(SummaryUsage summary) {
