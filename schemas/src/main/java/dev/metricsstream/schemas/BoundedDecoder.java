@@ -42,10 +42,21 @@ final class BoundedDecoder extends Decoder {
 
     private final BinaryDecoder in;
     private final long maxDeclaredSize;
+    private final byte[] payload;
+    private final int end;
+    private final StringSource strings;
 
     BoundedDecoder(byte[] payload, int offset, int length, long maxDeclaredSize) {
+        this(payload, offset, length, maxDeclaredSize, null);
+    }
+
+    /** @param strings where strings come from, or null for a new String each */
+    BoundedDecoder(byte[] payload, int offset, int length, long maxDeclaredSize, StringSource strings) {
         this.in = DecoderFactory.get().binaryDecoder(payload, offset, length, null);
         this.maxDeclaredSize = maxDeclaredSize;
+        this.payload = payload;
+        this.end = offset + length;
+        this.strings = strings;
     }
 
     @Override
@@ -95,7 +106,14 @@ final class BoundedDecoder extends Decoder {
 
     @Override
     public String readString() throws IOException {
-        return new String(readLengthPrefixed("string"), StandardCharsets.UTF_8);
+        if (strings == null) {
+            return new String(readLengthPrefixed("string"), StandardCharsets.UTF_8);
+        }
+        int length = checkedLength("string");
+        // the bytes are read in place (the decoder reads the payload array itself), then skipped
+        String value = strings.string(payload, end - in.remainingBytes(), length);
+        in.skipFixed(length);
+        return value;
     }
 
     @Override

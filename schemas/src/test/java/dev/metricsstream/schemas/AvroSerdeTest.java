@@ -50,6 +50,28 @@ class AvroSerdeTest {
         assertEquals(record, decoded);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("records")
+    <T extends SpecificRecord> void decoding_into_a_reused_record_with_strings_from_a_source_gives_the_same_record(
+            Class<T> type, T record) {
+        AvroSerde<T> serde = AvroSerde.of(type);
+        List<String> asked = new java.util.ArrayList<>();
+        StringSource strings = (utf8, offset, length) -> {
+            String value = new String(utf8, offset, length, java.nio.charset.StandardCharsets.UTF_8);
+            asked.add(value);
+            return value;
+        };
+        // the reused record holds another record's values first: every one of them must be overwritten
+        T other = serde.deserialize("t", serde.serialize("t", (T) records()
+                .map(arguments -> arguments.get()[1]).filter(type::isInstance)
+                .filter(candidate -> !candidate.equals(record)).findFirst().orElse(record)));
+
+        T decoded = serde.deserialize("t", serde.serialize("t", record), other, strings);
+
+        assertEquals(record, decoded);
+        assertTrue(!asked.isEmpty(), "strings come from the source");
+    }
+
     @Test
     void nested_pods_containers_maps_and_nulls_come_back_as_written() {
         AvroSerde<NodeScrape> serde = AvroSerde.of(NodeScrape.class);

@@ -36,7 +36,8 @@ public final class ListWriter {
         first = false;
         out.write(item.head());
         out.write(quotedTime);
-        out.write(item.tail());
+        out.write(item.meta());
+        out.write(item.body());
     }
 
     /** Closes the list (the stream stays open). */

@@ -93,12 +93,13 @@ public final class MetricsJson {
      * A pod as a list item (no type meta), rendered once at load time around its only request-dependent value,
      * {@code metadata.creationTimestamp}: the request writes {@code head}, the quoted request time and {@code tail}
      * ({@link ListWriter}). The bytes are the ones {@link #writePod} writes, by construction: the same code renders
-     * them, with a placeholder time that is cut out.
+     * them, with a placeholder time that is cut out. The rest is cut after {@code metadata} (see {@link ListItemJson}).
      */
     public static ListItemJson podListItem(PodMetrics pod) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
         int headEnd;
         int tailStart;
+        int metaEnd;
         try (JsonGenerator json = generator(bytes)) {
             json.writeStartObject();
             json.writeObjectFieldStart("metadata");
@@ -111,6 +112,8 @@ public final class MetricsJson {
             tailStart = bytes.size();
             writeLabels(json, pod.getLabels());
             json.writeEndObject();
+            json.flush();
+            metaEnd = bytes.size();
             writePodBody(json, pod);
             json.writeEndObject();
         } catch (IOException e) {
@@ -122,7 +125,8 @@ public final class MetricsJson {
         if (headLength < headEnd || all[headLength] != '"') {
             throw new IllegalStateException("unexpected JSON around the creation time");
         }
-        return new ListItemJson(Arrays.copyOfRange(all, 0, headLength), Arrays.copyOfRange(all, tailStart, all.length));
+        return new ListItemJson(Arrays.copyOfRange(all, 0, headLength), Arrays.copyOfRange(all, tailStart, metaEnd),
+                Arrays.copyOfRange(all, metaEnd, all.length));
     }
 
     private static final String PLACEHOLDER_TIME = "1970-01-01T00:00:00Z";

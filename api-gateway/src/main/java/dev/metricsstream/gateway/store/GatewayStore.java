@@ -3,7 +3,6 @@ package dev.metricsstream.gateway.store;
 import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
-import dev.metricsstream.avro.NodeUsage;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.avro.SummaryUsage;
 import dev.metricsstream.common.health.HealthCheck;
@@ -43,9 +42,9 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
     private final LatestWindows latestWindows = new LatestWindows();
     private final LoadListener listener;
     private final WindowSink windowSink;
-    private final TopicLoader usageLoader;
+    private final TopicLoader usageTopicLoader;
     private final TopicLoader windowLoader;
-    private final Deserializer<NodeUsage> usageDecoder;
+    private final NodeUsageLoader usageLoader;
     private final Deserializer<MetricsWindow> windowDecoder;
 
     /**
@@ -59,10 +58,10 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
             WindowSink windowSink, Duration windowLookback, InstantSource clock) {
         this.listener = listener;
         this.windowSink = windowSink;
-        this.usageDecoder = topics.nodeUsage().valueSerde().deserializer();
+        this.usageLoader = new NodeUsageLoader(view, topics.nodeUsage().valueSerde().deserializer(), listener);
         // both window topics declare the same MetricsWindow serde
         this.windowDecoder = topics.nodeMetricsWindows().valueSerde().deserializer();
-        this.usageLoader = new TopicLoader("node-usage", consumerConfig(consumerConfig, "node-usage", 100),
+        this.usageTopicLoader = new TopicLoader("node-usage", consumerConfig(consumerConfig, "node-usage", 100),
                 List.of(topics.nodeUsage().name()), TopicLoader.StartPositions.BEGINNING, new UsageHandler());
         this.windowLoader = new TopicLoader("windows", consumerConfig(consumerConfig, "windows", 500),
                 List.of(topics.nodeMetricsWindows().name(), topics.podMetricsWindows().name()),
@@ -90,13 +89,13 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
 
     /** Starts loading in the background and returns at once. */
     public void start() {
-        usageLoader.start();
+        usageTopicLoader.start();
         windowLoader.start();
     }
 
     /** The view holds everything up to the end offsets of {@code node-usage} seen at start. */
     public boolean restored() {
-        return usageLoader.restored();
+        return usageTopicLoader.restored();
     }
 
     /** The window topics have been read up to the end offsets seen at start. */
@@ -111,13 +110,13 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
 
     public HealthCheck readiness() {
         return HealthCheck.of("metrics-stores-restored", () -> restored() ? HealthCheck.Result.passed()
-                : HealthCheck.Result.failed(usageLoader.progress() + "; windows: " + windowLoader.progress()));
+                : HealthCheck.Result.failed(usageTopicLoader.progress() + "; windows: " + windowLoader.progress()));
     }
 
     /** Live unless a loader thread has failed for good. */
     public HealthCheck liveness() {
         return HealthCheck.of("store-loaders", () -> {
-            for (TopicLoader loader : List.of(usageLoader, windowLoader)) {
+            for (TopicLoader loader : List.of(usageTopicLoader, windowLoader)) {
                 if (loader.failure() != null) {
                     return HealthCheck.Result.failed(loader.progress());
                 }
@@ -128,7 +127,7 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
 
     /** The largest record lag of the loaders, or NaN before the first poll. */
     public double consumerLagRecords() {
-        long lag = Math.max(usageLoader.lagRecords(), windowLoader.lagRecords());
+        long lag = Math.max(usageTopicLoader.lagRecords(), windowLoader.lagRecords());
         return lag < 0 ? Double.NaN : lag;
     }
 
@@ -154,34 +153,7 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
         }
 
         private void apply(ConsumerRecord<String, byte[]> record) {
-            String key = record.key();
-            if (record.value() == null) {
-                view.remove(key);
-                return;
-            }
-            NodeUsage usage;
-            try {
-                usage = usageDecoder.deserialize(record.topic(), record.value());
-            } catch (RecordDecodingException e) {
-                listener.dropped(record.topic(), key, e.reason().label() + ": " + e.getMessage());
-                return;
-            }
-            if (!usage.getNodeName().equals(key)) {
-                listener.dropped(record.topic(), key, "key-mismatch");
-                return;
-            }
-            NodeUsageView.NodeEntry entry = NodeUsageView.decode(usage);
-            view.put(entry, usage.getScrapeResolutionMillis());
-            if (entry.metrics() != null) {
-                listener.loaded("node", entry.metrics().getTimestampMillis());
-            }
-            long newestPod = Long.MIN_VALUE;
-            for (NodeUsageView.StoredPod pod : entry.pods()) {
-                newestPod = Math.max(newestPod, pod.metrics().getTimestampMillis());
-            }
-            if (newestPod != Long.MIN_VALUE) {
-                listener.loaded("pod", newestPod);
-            }
+            usageLoader.apply(record.topic(), record.key(), record.value());
         }
     }
 
@@ -283,7 +255,7 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
 
     @Override
     public void close() {
-        usageLoader.close();
+        usageTopicLoader.close();
         windowLoader.close();
     }
 }

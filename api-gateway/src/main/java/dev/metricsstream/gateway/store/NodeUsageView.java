@@ -10,6 +10,7 @@ import dev.metricsstream.avro.SummaryUsage;
 import dev.metricsstream.avro.UsageSample;
 import dev.metricsstream.gateway.api.ListItemJson;
 import dev.metricsstream.gateway.api.MetricsJson;
+import dev.metricsstream.gateway.api.PodItemRenderer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,6 +82,114 @@ public final class NodeUsageView {
             pods.add(new StoredPod(metrics, MetricsJson.podListItem(metrics), pod.getSummary()));
         }
         return new NodeEntry(nodeName, node, List.copyOf(pods), usage.getNodeSummary());
+    }
+
+    /**
+     * Decodes like {@link #decode(NodeUsage)}, into equal values and the same JSON, sharing with the node's previous
+     * entry what did not change: a pod whose namespace, name and labels are those of a pod in {@code previous} gets
+     * that pod's (immutable) label map and the metadata parts of its list item, and only its usage is rendered
+     * (by {@code renderer}). Between two scrapes of a node almost every pod is such a pod, so this is what keeps the
+     * loader's garbage per update small. Nothing of {@code usage} is kept (its label maps are copied and its summaries
+     * too), so the caller may decode the next record into the same objects.
+     *
+     * @param previous the node's current entry, or null
+     */
+    public static NodeEntry decode(NodeUsage usage, NodeEntry previous, PodItemRenderer renderer) {
+        String nodeName = usage.getNodeName();
+        UsageSample sample = usage.getNode();
+        NodeMetrics previousNode = previous == null ? null : previous.metrics();
+        NodeMetrics node = sample == null ? null : NodeMetrics.newBuilder()
+                .setNodeName(nodeName).setLabels(sameOrCopy(previousNode == null ? null : previousNode.getLabels(),
+                        usage.getLabels()))
+                .setTimestampMillis(sample.getTimestampMillis()).setWindowNanos(sample.getWindowNanos())
+                .setCpuNanocores(sample.getCpuNanocores()).setMemoryWorkingSetBytes(sample.getMemoryWorkingSetBytes())
+                .build();
+        List<StoredPod> previousPods = previous == null ? List.of() : previous.pods();
+        List<PodUsage> podUsages = usage.getPods();
+        StoredPod[] pods = new StoredPod[podUsages.size()];
+        int cursor = 0; // pods come sorted: the previous copy of pod i is usually the next one not yet matched
+        for (int i = 0; i < pods.length; i++) {
+            PodUsage pod = podUsages.get(i);
+            StoredPod before = null;
+            if (cursor < previousPods.size() && samePod(previousPods.get(cursor), pod)) {
+                before = previousPods.get(cursor++);
+            } else {
+                for (int j = 0; j < previousPods.size(); j++) {
+                    if (samePod(previousPods.get(j), pod)) {
+                        before = previousPods.get(j);
+                        cursor = j + 1;
+                        break;
+                    }
+                }
+            }
+            Map<String, String> previousLabels = before == null ? null : before.metrics().getLabels();
+            Map<String, String> labels = sameOrCopy(previousLabels, pod.getLabels());
+            List<ContainerUsage> containerUsages = pod.getContainers();
+            ContainerMetrics[] containers = new ContainerMetrics[containerUsages.size()];
+            for (int c = 0; c < containers.length; c++) { // setters: the all-fields constructors box each long
+                ContainerUsage container = containerUsages.get(c);
+                ContainerMetrics metrics = new ContainerMetrics();
+                metrics.setName(container.getName());
+                metrics.setCpuNanocores(container.getCpuNanocores());
+                metrics.setMemoryWorkingSetBytes(container.getMemoryWorkingSetBytes());
+                containers[c] = metrics;
+            }
+            PodMetrics metrics = new PodMetrics();
+            metrics.setNamespace(pod.getNamespace());
+            metrics.setName(pod.getName());
+            metrics.setNodeName(nodeName);
+            metrics.setLabels(labels);
+            metrics.setTimestampMillis(pod.getTimestampMillis());
+            metrics.setWindowNanos(pod.getWindowNanos());
+            metrics.setContainers(List.of(containers));
+            ListItemJson json = renderer.render(metrics, labels == previousLabels ? before.json() : null);
+            pods[i] = new StoredPod(metrics, json, copy(pod.getSummary()));
+        }
+        return new NodeEntry(nodeName, node, List.of(pods), copy(usage.getNodeSummary()));
+    }
+
+    private static boolean samePod(StoredPod stored, PodUsage pod) {
+        return stored.metrics().getName().equals(pod.getName())
+                && stored.metrics().getNamespace().equals(pod.getNamespace());
+    }
+
+    /** {@code previous} when equal to {@code labels} (it is immutable already), else an immutable copy. */
+    private static Map<String, String> sameOrCopy(Map<String, String> previous, Map<String, String> labels) {
+        return previous != null && sameEntries(previous, labels) ? previous : Map.copyOf(labels);
+    }
+
+    /**
+     * Map equality walking the decoded map's entries (a HashMap's are its nodes): {@code Map.equals} on an immutable
+     * map makes an entry object per label.
+     */
+    private static boolean sameEntries(Map<String, String> previous, Map<String, String> labels) {
+        if (previous.size() != labels.size()) {
+            return false;
+        }
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            String value = previous.get(label.getKey());
+            if (value == null || !value.equals(label.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static SummaryUsage copy(SummaryUsage summary) {
+        return summary == null ? null : new SummaryUsage(summary.getNetworkTimestampMillis(),
+                summary.getNetworkWindowNanos(), summary.getNetworkReceiveBytesPerSecond(),
+                summary.getNetworkTransmitBytesPerSecond(), summary.getMemoryRssBytes(),
+                summary.getEphemeralStorageUsedBytes());
+    }
+
+    /** The node's current entry (decoded record), or null. */
+    public NodeEntry entry(String nodeName) {
+        lock.readLock().lock();
+        try {
+            return nodes.get(nodeName);
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /**
