@@ -87,6 +87,7 @@ public final class RestartBenchMain {
             AtomicLong restartAt = new AtomicLong(Long.MAX_VALUE);
             AtomicLong firstOutputAfterKill = new AtomicLong(-1);
             AtomicLong firstPromptOutputAfterKill = new AtomicLong(-1);
+            List<Long> firstSampleAfterKillDelays = java.util.Collections.synchronizedList(new ArrayList<>());
             try (FleetGenerator generator = new FleetGenerator(fleet, bootstrap, topics.kubeletScrapes().name(),
                     Duration.ofSeconds(15), List.of());
                  Watcher watcher = new Watcher(bootstrap, topics.nodeMetrics().name(), (node, sampleMillis) -> {
@@ -99,8 +100,9 @@ public final class RestartBenchMain {
                                  firstPromptOutputAfterKill.compareAndSet(-1, now);
                              }
                          }
-                         if (sampleMillis > killMillis.get()) {
-                             seenAfterKillByNode.putIfAbsent(node, now);
+                         if (sampleMillis > killMillis.get()
+                                 && seenAfterKillByNode.putIfAbsent(node, now) == null) {
+                             firstSampleAfterKillDelays.add(now - sampleMillis);
                          }
                      }
                  })) {
@@ -134,6 +136,14 @@ public final class RestartBenchMain {
                         : seenAfterKillByNode.values().stream().mapToLong(Long::longValue).max().orElse(-1);
                 r.put("restartToAllNodesFreshMillis", allFresh < 0 ? null : allFresh - restartMillis);
                 r.put("nodesFreshAfterKill", seenAfterKillByNode.size());
+                List<Long> delays;
+                synchronized (firstSampleAfterKillDelays) {
+                    delays = firstSampleAfterKillDelays.stream().sorted().toList();
+                }
+                // per node: its first sample taken after the kill, from being taken to being published; with the
+                // restart this shows whether any node was left waiting beyond the round its sample arrived in
+                r.put("firstSampleAfterKillToOutputP50Millis", delays.isEmpty() ? null : delays.get(delays.size() / 2));
+                r.put("firstSampleAfterKillToOutputMaxMillis", delays.isEmpty() ? null : delays.get(delays.size() - 1));
                 r.put("note", "fresh = a node-metrics record whose sample was taken after the kill; samples come "
                         + "every 15 s per node, so all nodes fresh needs at least the rest of one round");
                 System.out.println("[restart] " + r);
