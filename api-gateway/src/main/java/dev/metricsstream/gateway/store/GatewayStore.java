@@ -174,6 +174,7 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
                 listener.dropped(record.topic(), record.key(), e.reason().label() + ": " + e.getMessage());
                 return;
             }
+            view.shareWith(window);
             latestWindows.accept(window);
             windowSink.accept(window);
         }

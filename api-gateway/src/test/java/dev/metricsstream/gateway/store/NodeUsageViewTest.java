@@ -4,14 +4,20 @@ import static dev.metricsstream.gateway.support.Samples.container;
 import static dev.metricsstream.gateway.support.Samples.node;
 import static dev.metricsstream.gateway.support.Samples.nodeUsage;
 import static dev.metricsstream.gateway.support.Samples.pod;
+import static dev.metricsstream.gateway.support.Samples.podWindow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.metricsstream.avro.EntityKind;
+import dev.metricsstream.avro.MetricsWindow;
 import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.NodeUsage;
 import dev.metricsstream.avro.PodMetrics;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -193,5 +199,39 @@ class NodeUsageViewTest {
         writer.join();
         assertEquals(List.of(), mixed);
         assertFalse(pods(null).isEmpty());
+    }
+
+    @Test
+    void a_window_of_a_live_pod_or_node_shares_the_views_labels_and_node_name_only_when_equal() {
+        put(nodeUsage("n1", 1000, pod("shop", "web-1", "n1", Map.of("app", "web", "tier", "front"), 1000,
+                container("c", 1, 1))));
+        PodMetrics served = view.pod("shop", "web-1").orElseThrow().metrics();
+
+        MetricsWindow same = podWindow("shop", "web-1", new String("n1"), 60_000, 120_000);
+        same.setLabels(new HashMap<>(Map.of("app", "web", "tier", "front")));
+        view.shareWith(same);
+        assertSame(served.getLabels(), same.getLabels());
+        assertSame(served.getNodeName(), same.getNodeName());
+
+        // the pod was relabelled or moved since the window closed: the window keeps what it says
+        MetricsWindow other = podWindow("shop", "web-1", "n2", 60_000, 120_000);
+        other.setLabels(new HashMap<>(Map.of("app", "web", "tier", "back")));
+        view.shareWith(other);
+        assertEquals(Map.of("app", "web", "tier", "back"), other.getLabels());
+        assertNotSame(served.getLabels(), other.getLabels());
+        assertEquals("n2", other.getNodeName());
+
+        MetricsWindow gone = podWindow("shop", "web-9", "n1", 60_000, 120_000);
+        gone.setLabels(new HashMap<>(Map.of("app", "web")));
+        view.shareWith(gone);
+        assertEquals(Map.of("app", "web"), gone.getLabels());
+
+        NodeMetrics node = view.node("n1").orElseThrow();
+        MetricsWindow nodeWindow = podWindow("x", "y", "n1", 60_000, 120_000);
+        nodeWindow.setEntityKind(EntityKind.NODE);
+        nodeWindow.setEntity("n1");
+        nodeWindow.setLabels(new HashMap<>(node.getLabels()));
+        view.shareWith(nodeWindow);
+        assertSame(node.getLabels(), nodeWindow.getLabels());
     }
 }

@@ -10,22 +10,22 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /** A gateway store filled with PodMetrics shaped like a real fleet's: deployments of ~20 pods, 5-6 labels each. */
-final class StoredPods {
+public final class StoredPods {
     static final String[] TIERS = {"frontend", "backend", "cache", "worker", "batch"};
 
     private StoredPods() {
     }
 
-    static String namespace(int index) {
+    public static String namespace(int index) {
         return String.format(Locale.ROOT, "team-%03d", index);
     }
 
-    static String app(int deployment) {
+    public static String app(int deployment) {
         return String.format(Locale.ROOT, "svc-%05d", deployment);
     }
 
     /** {@code pods} pods in {@code namespaces} namespaces, 20 pods per deployment. */
-    static List<PodMetrics> generate(int pods, int namespaces, long seed) {
+    public static List<PodMetrics> generate(int pods, int namespaces, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<PodMetrics> list = new ArrayList<>(pods);
         long now = System.currentTimeMillis();
@@ -60,7 +60,7 @@ final class StoredPods {
     }
 
     /** A node-usage record carrying the given pods (as the aggregator would publish it for that node). */
-    static dev.metricsstream.avro.NodeUsage nodeUsage(String node, List<PodMetrics> pods) {
+    public static dev.metricsstream.avro.NodeUsage nodeUsage(String node, List<PodMetrics> pods) {
         List<dev.metricsstream.avro.PodUsage> usages = new ArrayList<>(pods.size());
         for (PodMetrics pod : pods) {
             List<dev.metricsstream.avro.ContainerUsage> containers = new ArrayList<>();
