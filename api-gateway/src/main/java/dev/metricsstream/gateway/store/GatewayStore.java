@@ -2,9 +2,6 @@ package dev.metricsstream.gateway.store;
 
 import dev.metricsstream.avro.EntityKind;
 import dev.metricsstream.avro.MetricsWindow;
-import dev.metricsstream.avro.NodeMetrics;
-import dev.metricsstream.avro.PodMetrics;
-import dev.metricsstream.avro.SummaryUsage;
 import dev.metricsstream.common.health.HealthCheck;
 import dev.metricsstream.schemas.RecordDecodingException;
 import dev.metricsstream.schemas.Topics;
@@ -13,8 +10,6 @@ import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,11 +29,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * <p>Ready ({@link #restored()}) once {@code node-usage} has been read up to the end offsets seen at start; the
  * windows load beside it and do not hold readiness. Poison records are counted, logged and skipped.
  */
-public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
+public final class GatewayStore extends ViewReader implements AutoCloseable {
     /** How far back the window topics are read at start: the longest window (1 h) plus the largest bound (1 h). */
     public static final Duration DEFAULT_WINDOW_LOOKBACK = Duration.ofHours(2);
 
-    private final NodeUsageView view = new NodeUsageView();
     private final LatestWindows latestWindows = new LatestWindows();
     private final LoadListener listener;
     private final WindowSink windowSink;
@@ -56,6 +50,7 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
      */
     public GatewayStore(Map<String, Object> consumerConfig, Topics topics, LoadListener listener,
             WindowSink windowSink, Duration windowLookback, InstantSource clock) {
+        super(new NodeUsageView());
         this.listener = listener;
         this.windowSink = windowSink;
         this.usageLoader = new NodeUsageLoader(view, topics.nodeUsage().valueSerde().deserializer(), listener);
@@ -185,51 +180,6 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
     }
 
     @Override
-    public Optional<NodeMetrics> node(String name) {
-        return view.node(name);
-    }
-
-    @Override
-    public void forEachNode(Consumer<NodeMetrics> action) {
-        view.forEachNode(action);
-    }
-
-    @Override
-    public Optional<PodMetrics> pod(String namespace, String name) {
-        return view.pod(namespace, name).map(NodeUsageView.StoredPod::metrics);
-    }
-
-    @Override
-    public void forEachPodInNamespace(String namespace, Consumer<PodMetrics> action) {
-        view.forEachPod(namespace, pod -> action.accept(pod.metrics()));
-    }
-
-    @Override
-    public Optional<SummaryUsage> podSummary(String namespace, String name) {
-        return view.pod(namespace, name).map(NodeUsageView.StoredPod::summary);
-    }
-
-    @Override
-    public Optional<SummaryUsage> nodeSummary(String name) {
-        return view.nodeSummary(name);
-    }
-
-    @Override
-    public void forEachPodSummaryInNamespace(String namespace, BiConsumer<PodMetrics, SummaryUsage> action) {
-        view.forEachPod(namespace, pod -> action.accept(pod.metrics(), pod.summary()));
-    }
-
-    @Override
-    public void forEachPod(Consumer<PodMetrics> action) {
-        view.forEachPod(null, pod -> action.accept(pod.metrics()));
-    }
-
-    @Override
-    public void forEachPodItem(String namespace, PodItemAction action) {
-        view.forEachPod(namespace, pod -> action.accept(pod.metrics(), pod.json()));
-    }
-
-    @Override
     public void forEachLatestWindow(Consumer<MetricsWindow> action) {
         latestWindows.forEach(action);
     }
@@ -237,16 +187,6 @@ public final class GatewayStore implements MetricsStoreReader, AutoCloseable {
     @Override
     public void forEachLatestWindow(EntityKind kind, String entityPrefix, Consumer<MetricsWindow> action) {
         latestWindows.forEach(kind, entityPrefix, action);
-    }
-
-    @Override
-    public long nodeCount() {
-        return view.nodeCount();
-    }
-
-    @Override
-    public long podCount() {
-        return view.podCount();
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.metricsstream.bench.gateway;
 
-import dev.metricsstream.avro.MetricsWindow;
-import dev.metricsstream.avro.NodeMetrics;
 import dev.metricsstream.avro.PodMetrics;
 import dev.metricsstream.bench.fleet.LatencyRecorder;
 import dev.metricsstream.bench.fleet.Machine;
@@ -12,8 +10,8 @@ import dev.metricsstream.gateway.GatewayConfig;
 import dev.metricsstream.gateway.GatewayRoutes;
 import dev.metricsstream.gateway.GatewayServer;
 import dev.metricsstream.gateway.auth.AuthFilter;
-import dev.metricsstream.gateway.store.MetricsStoreReader;
 import dev.metricsstream.gateway.store.NodeUsageView;
+import dev.metricsstream.gateway.store.ViewReader;
 import dev.metricsstream.gateway.tls.Serving;
 import dev.metricsstream.gateway.tls.TlsMaterial;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -38,10 +36,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 /**
  * The HPA-shaped query against {@code /livez}, back to back, over plain HTTP on loopback with the JDK HttpClient, as
@@ -297,57 +293,5 @@ public final class HpaLatencyMain {
             throw new IllegalStateException(url + " answered " + response.statusCode());
         }
         return response.body();
-    }
-
-    /** The read side the routes need, over the view (what GatewayStore answers from it). */
-    private record ViewReader(NodeUsageView view) implements MetricsStoreReader {
-        @Override
-        public Optional<NodeMetrics> node(String name) {
-            return view.node(name);
-        }
-
-        @Override
-        public void forEachNode(Consumer<NodeMetrics> action) {
-            view.forEachNode(action);
-        }
-
-        @Override
-        public Optional<PodMetrics> pod(String namespace, String name) {
-            return view.pod(namespace, name).map(NodeUsageView.StoredPod::metrics);
-        }
-
-        @Override
-        public void forEachPodInNamespace(String namespace, Consumer<PodMetrics> action) {
-            view.forEachPod(namespace, pod -> action.accept(pod.metrics()));
-        }
-
-        @Override
-        public void forEachPod(Consumer<PodMetrics> action) {
-            view.forEachPod(null, pod -> action.accept(pod.metrics()));
-        }
-
-        @Override
-        public void forEachPodItem(String namespace, PodItemAction action) {
-            view.forEachPod(namespace, pod -> action.accept(pod.metrics(), pod.json()));
-        }
-
-        @Override
-        public void forEachLatestWindow(Consumer<MetricsWindow> action) {
-        }
-
-        @Override
-        public long nodeCount() {
-            return view.nodeCount();
-        }
-
-        @Override
-        public long podCount() {
-            return view.podCount();
-        }
-
-        @Override
-        public long windowCount() {
-            return 0;
-        }
     }
 }
