@@ -11,31 +11,20 @@ import dev.metricsstream.schemas.AvroSerde;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The gateway's node-usage view at 1,000 nodes × 30 pods (30,000 pods, 100 namespaces): the HPA-shaped selector query
  * (one namespace, label selector), the all-pods PodMetricsList from pre-rendered items against the generator path it
  * replaced, and applying one node-usage record (decode + convert + render + index), the loader's per-record cost.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(1)
-@Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-public class GatewayViewBenchmark {
+public class GatewayViewBenchmark extends MicroBenchmark {
     private static final int NODES = 1000;
     private static final int PODS_PER_NODE = 30;
     private static final AvroSerde<NodeUsage> SERDE = AvroSerde.of(NodeUsage.class);

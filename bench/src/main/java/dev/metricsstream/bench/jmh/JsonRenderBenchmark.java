@@ -6,27 +6,14 @@ import dev.metricsstream.gateway.api.MetricsJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /** The gateway's metrics.k8s.io JSON writer: a PodMetricsList of 150,000 pods and an HPA-sized one of 20. */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(2)
-@Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 3, time = 3)
-public class JsonRenderBenchmark {
+public class JsonRenderBenchmark extends MicroBenchmark {
     private List<PodMetrics> all;
     private List<PodMetrics> hpa;
 
