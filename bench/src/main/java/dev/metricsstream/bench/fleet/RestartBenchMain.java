@@ -65,7 +65,8 @@ public final class RestartBenchMain {
             env.put("TOPIC_PARTITIONS", "6");
             env.put("OPS_PORT", "-1");
             env.put("GROUP_INSTANCE_ID", instanceId);
-            List<String> jvm = List.of("-Xmx256m", "-Xms64m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
+            List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
+            jvm.addAll(FleetOptions.DEFAULT_JVM); // the fleet harness's JVM, so restart and fleet figures compare
             JavaProcess aggregator = JavaProcess.start("aggregator", "dev.metricsstream.aggregator.AggregatorMain",
                     jvm, env, runDir.resolve("aggregator.log"), null);
             processes.add(aggregator);
