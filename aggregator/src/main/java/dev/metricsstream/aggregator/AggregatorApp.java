@@ -53,6 +53,11 @@ public final class AggregatorApp implements AutoCloseable {
         public Deps withTopics(TopicAdministration administration) {
             return new Deps(registry, administration);
         }
+
+        /** The same with another registry (a process hosting several services shares one). */
+        public Deps withRegistry(PrometheusRegistry other) {
+            return new Deps(other, topics);
+        }
     }
 
     private final TopicAdministration.Started topicSetup;

@@ -76,12 +76,14 @@ public final class GatewayApp implements AutoCloseable {
     private final GatewayStore store;
     private final GatewayServer server;
     private final DelegatedAuth auth;
+    private final Health health;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GatewayApp(GatewayStore store, GatewayServer server, DelegatedAuth auth) {
+    private GatewayApp(GatewayStore store, GatewayServer server, DelegatedAuth auth, Health health) {
         this.store = store;
         this.server = server;
         this.auth = auth;
+        this.health = health;
     }
 
     /**
@@ -143,7 +145,7 @@ public final class GatewayApp implements AutoCloseable {
                 .addKeyValue("preferredVersion", config.preferredVersion())
                 .addKeyValue("authMode", config.auth().mode().name().toLowerCase(Locale.ROOT))
                 .log("gateway serving");
-        return new GatewayApp(store, server, auth);
+        return new GatewayApp(store, server, auth, health);
     }
 
     private static BusyPorts busyPorts(GatewayConfig config) {
@@ -173,6 +175,14 @@ public final class GatewayApp implements AutoCloseable {
     /** The plain-HTTP port, or -1 when HTTP_PORT is off. */
     public int httpPort() {
         return server.httpPort();
+    }
+
+    /**
+     * The checks {@code /livez} and {@code /readyz} run; a process hosting other services beside the gateway adds
+     * theirs, so the probes answer for the whole process.
+     */
+    public Health health() {
+        return health;
     }
 
     /** The store the routes read (the standalone watches it for the first rates). */
