@@ -1,6 +1,7 @@
 package dev.metricsstream.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +26,7 @@ class DockerfileTest {
         "collector, dev.metricsstream.collector.CollectorMain",
         "aggregator, dev.metricsstream.aggregator.AggregatorMain",
         "api-gateway, dev.metricsstream.gateway.GatewayMain",
+        "combined, dev.metricsstream.combined.CombinedMain",
         "kubelet-simulator, dev.metricsstream.testkit.kubelet.KubeletSimulatorMain"})
     void every_target_runs_its_main_as_a_numeric_non_root_user_on_a_jre(String target, String mainClass)
             throws Exception {
@@ -61,6 +63,29 @@ class DockerfileTest {
             assertTrue(DOCKERFILE.effective(target, "ENV").arguments().contains("-XX:MaxRAMPercentage="),
                     target + " sizes its heap from the container limit");
         }
+    }
+
+    @Test
+    void the_combined_image_runs_both_services_with_a_bounded_serial_heap_and_a_state_dir() {
+        String env = DOCKERFILE.effective("combined", "ENV").arguments();
+        // the small-footprint settings measured for both services; the heap bounded by the container limit
+        for (String flag : List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError")) {
+            assertTrue(env.contains(flag), "combined JAVA_TOOL_OPTIONS lacks " + flag);
+            assertTrue(Repo.read("README.md").contains(flag), "README.md does not document the combined image's " + flag);
+        }
+        assertFalse(env.contains("-Xmx"), "a fixed -Xmx would ignore the limit the combined Deployment sets");
+        // the aggregator's RocksDB lives there; the directory exists in the runtime base, owned by the runtime user
+        assertTrue(env.contains("STATE_DIR=/var/lib/metrics-stream/state"), env);
+        assertTrue(DOCKERFILE.stages().get("runtime").all("RUN").get(0).arguments()
+                .contains("/var/lib/metrics-stream/state"));
+        // what the combined module ships: its jar and its runtime classpath, which holds both services
+        String build = DOCKERFILE.stages().get("build").all("RUN").get(0).arguments();
+        assertTrue(build.matches("(?s).*-pl [a-z,-]*\\bcombined\\b.*"), "the build stage builds the combined module");
+        assertTrue(build.matches("(?s).*for m in [a-z -]*\\bcombined\\b.*"), "and copies its jar and classpath to /out");
+        assertTrue(DOCKERFILE.stages().get("combined").all("COPY").get(0).arguments()
+                .equals("--from=build /out/combined/ /app/lib/"));
+        assertTrue(DOCKERFILE.effective("combined", "EXPOSE").arguments().contains("8443"),
+                "the gateway's HTTPS port serves the API, the probes and /metrics of both services");
     }
 
     @Test

@@ -132,6 +132,7 @@ class ManifestsTest {
         assertTrue(names.contains("k8s/examples/strimzi"), names.toString());
         assertTrue(names.contains("k8s/examples/with-prometheus"), names.toString());
         assertTrue(names.stream().anyMatch(n -> n.endsWith("base+prometheus")), names.toString());
+        assertTrue(names.stream().anyMatch(n -> n.endsWith("base+combined")), names.toString());
     }
 
     @Test
@@ -305,7 +306,8 @@ class ManifestsTest {
     void images_are_the_agreed_release_images(Rendered r) {
         for (Map.Entry<String, V1PodTemplateSpec> pod : pods(r).entrySet()) {
             for (V1Container c : pod.getValue().getSpec().getContainers()) {
-                assertTrue(c.getImage().matches("ghcr\\.io/metrics-stream/(collector|aggregator|api-gateway):0\\.1\\.0"),
+                assertTrue(c.getImage().matches(
+                        "ghcr\\.io/metrics-stream/(collector|aggregator|api-gateway|combined):0\\.1\\.0"),
                         r + " " + pod.getKey() + ": " + c.getImage());
             }
         }
@@ -365,12 +367,14 @@ class ManifestsTest {
         }
         V1ServicePort port = service.getSpec().getPorts().stream().filter(p -> p.getPort() == 443).findFirst()
                 .orElseThrow(() -> new AssertionError("gateway Service has no port 443"));
-        V1Deployment gateway = r.one(V1Deployment.class, "metrics-stream-gateway");
-        assertEquals(service.getSpec().getSelector(), Map.copyOf(
-                gateway.getSpec().getTemplate().getMetadata().getLabels()).entrySet().stream()
-                .filter(e -> service.getSpec().getSelector().containsKey(e.getKey()))
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        // the gateway's Deployment, or the combined one that replaces it: whatever pods the Service selects
+        List<V1Deployment> selected = r.all(V1Deployment.class).stream()
+                .filter(d -> selects(service.getSpec().getSelector(), d.getSpec().getTemplate())).toList();
+        assertEquals(1, selected.size(), r + ": the gateway Service selects the pods of one Deployment");
+        V1Deployment gateway = selected.get(0);
         V1Container c = gateway.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertTrue(Set.of(ServiceKeys.GATEWAY, ServiceKeys.COMBINED).contains(ServiceKeys.forImage(c.getImage())),
+                r + ": the gateway Service selects " + c.getImage());
         V1ContainerPort target = c.getPorts().stream()
                 .filter(p -> p.getName().equals(port.getTargetPort().toString())
                         || String.valueOf(p.getContainerPort()).equals(port.getTargetPort().toString()))
@@ -569,6 +573,13 @@ class ManifestsTest {
         if (!expected.equals(probe.getHttpGet().getPath())) {
             problems.add(at + ": " + kind + " probe should GET " + expected);
         }
+    }
+
+    /** Whether a label selector (Service-style map or matchLabels) selects a pod template. */
+    static boolean selects(Map<String, String> selector, V1PodTemplateSpec pod) {
+        Map<String, String> labels = pod.getMetadata() == null || pod.getMetadata().getLabels() == null ? Map.of()
+                : pod.getMetadata().getLabels();
+        return selector != null && !selector.isEmpty() && labels.entrySet().containsAll(selector.entrySet());
     }
 
     static Map<String, V1PodTemplateSpec> pods(Rendered r) {

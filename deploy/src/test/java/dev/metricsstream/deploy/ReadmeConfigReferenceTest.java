@@ -1,8 +1,12 @@
 package dev.metricsstream.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.metricsstream.aggregator.AggregatorConfig;
+import dev.metricsstream.combined.CombinedConfig;
+import dev.metricsstream.gateway.GatewayConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,12 +56,34 @@ class ReadmeConfigReferenceTest {
     void every_variable_the_code_reads_has_a_row_and_every_row_is_read_by_the_code(ServiceKeys service) {
         List<String> rows = tables(Repo.read("README.md")).get(service.module);
         assertTrue(rows != null && !rows.isEmpty(), "README.md has no table under '### " + service.module + "'");
-        Set<String> missing = new TreeSet<>(service.known);
+        Set<String> missing = new TreeSet<>(service.documented());
         missing.removeAll(rows);
         assertEquals(Set.of(), missing, service.module + ": read by the code but not in README.md");
         List<String> unread = rows.stream().filter(k -> !service.reads(k)).toList();
         assertEquals(List.of(), unread, service.module + ": in README.md but not read by the code");
         assertEquals(rows.size(), Set.copyOf(rows).size(), service.module + ": a variable listed twice");
+    }
+
+    @Test
+    void the_combined_table_gives_the_prefix_rule_and_the_changed_defaults_and_links_to_both_services() {
+        String readme = Repo.read("README.md");
+        int start = readme.indexOf("\n### combined\n");
+        assertTrue(start >= 0, "README.md has no '### combined' table");
+        int end = readme.indexOf("\n#", start + 1);
+        String table = readme.substring(start, end < 0 ? readme.length() : end);
+        for (String text : List.of("`AGGREGATOR_<", "`GATEWAY_<", "](#aggregator)", "](#api-gateway)")) {
+            assertTrue(table.contains(text), "the combined table lacks " + text);
+        }
+        // the code's side of "only these defaults differ": with nothing set, the combined process's services are
+        // configured as when run alone except for the aggregator's ops port; APPLICATION_ID leaves the gateway alone
+        assertEquals(AggregatorConfig.from(Map.of("OPS_PORT", "-1")), CombinedConfig.from(Map.of()).aggregator());
+        assertNotEquals(AggregatorConfig.from(Map.of()), CombinedConfig.from(Map.of()).aggregator());
+        assertEquals(GatewayConfig.from(Map.of()), CombinedConfig.from(Map.of()).gateway());
+        CombinedConfig renamed = CombinedConfig.from(Map.of("APPLICATION_ID", "team-a"));
+        assertEquals(GatewayConfig.from(Map.of()), renamed.gateway());
+        assertEquals("team-a", renamed.aggregator().applicationId());
+        assertEquals("team-a-gw", CombinedConfig.from(Map.of("GATEWAY_APPLICATION_ID", "team-a-gw")).gateway()
+                .applicationId());
     }
 
     @Test

@@ -24,9 +24,12 @@ final class ResolutionAgreement {
      * The problems of one set of manifests.
      *
      * @param where    the manifest set, for messages
-     * @param services what each workload is ({@link ServiceKeys}) and its environment, by workload name
+     * @param workloads what each workload is ({@link ServiceKeys}) and its environment, by workload name
      */
-    static List<String> problems(String where, Map<String, Map.Entry<ServiceKeys, Map<String, String>>> services) {
+    static List<String> problems(String where, Map<String, Map.Entry<ServiceKeys, Map<String, String>>> workloads) {
+        // the combined image is two services, each with its own view of the environment
+        Map<String, Map.Entry<ServiceKeys, Map<String, String>>> services = new TreeMap<>();
+        workloads.forEach((name, workload) -> services.putAll(workload.getKey().services(name, workload.getValue())));
         Map<String, Duration> resolutions = new TreeMap<>();
         services.forEach((name, service) -> {
             if (service.getKey().known.contains("SCRAPE_RESOLUTION")) {
