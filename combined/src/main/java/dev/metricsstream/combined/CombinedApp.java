@@ -14,7 +14,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * {@code main} starts it: the gateway still reads the aggregator's output from Kafka (its compacted topics), so a
  * combined replica behaves as one aggregator instance plus one gateway replica. What they share is the JVM (heap,
  * JIT, metaspace, GC threads), one Prometheus registry served on the gateway's {@code /metrics}, and the gateway's
- * {@code /livez} and {@code /readyz}, which include the aggregator's own checks.
+ * {@code /livez} and {@code /readyz}, which include the aggregator's liveness (Kafka Streams not failed, its threads
+ * alive) but not its readiness (see {@link #start}).
  */
 public final class CombinedApp implements AutoCloseable {
     private final AggregatorApp aggregator;
@@ -39,9 +40,10 @@ public final class CombinedApp implements AutoCloseable {
             throw e;
         }
         Health aggregatorHealth = aggregator.health();
-        gateway.health()
-                .addLiveness(HealthCheck.of("aggregator", () -> verdict(aggregatorHealth.live())))
-                .addReadiness(HealthCheck.of("aggregator-ready", () -> verdict(aggregatorHealth.ready())));
+        // liveness only: the aggregator's readiness (Kafka Streams RUNNING, state restored) fails in every rebalance,
+        // which all replicas go through together, and would take every gateway out of the Service while the
+        // gateway itself serves fine from what it has loaded
+        gateway.health().addLiveness(HealthCheck.of("aggregator", () -> verdict(aggregatorHealth.live())));
         return new CombinedApp(aggregator, gateway);
     }
 
