@@ -123,24 +123,32 @@ public final class FleetBenchMain {
         aggregatorEnv.put("OPS_PORT", "0");
         aggregatorEnv.put("OPS_HOST", "127.0.0.1");
         aggregatorEnv.putAll(options.aggregatorEnv());
-        JavaProcess aggregator = JavaProcess.start("aggregator", "dev.metricsstream.aggregator.AggregatorMain",
-                jvm(options.aggregatorHeap(), options.aggregatorJvm()), aggregatorEnv, runDir.resolve("aggregator.log"), null);
+        Map<String, String> gatewayEnv = new LinkedHashMap<>(common);
+        gatewayEnv.put("HTTP_PORT", Integer.toString(httpPort));
+        gatewayEnv.put("HTTPS_PORT", Integer.toString(freePort()));
+        gatewayEnv.put("BIND_ADDRESS", "127.0.0.1");
+        gatewayEnv.put("AUTH_MODE", "off");
+        gatewayEnv.putAll(options.gatewayEnv());
+        JavaProcess aggregator = options.combined()
+                ? JavaProcess.start("combined", "dev.metricsstream.combined.CombinedMain",
+                        jvm(options.combinedHeap(), options.aggregatorJvm()), combinedEnv(aggregatorEnv, gatewayEnv),
+                        runDir.resolve("combined.log"), null)
+                : JavaProcess.start("aggregator", "dev.metricsstream.aggregator.AggregatorMain",
+                        jvm(options.aggregatorHeap(), options.aggregatorJvm()), aggregatorEnv,
+                        runDir.resolve("aggregator.log"), null);
         processes.add(aggregator);
         Topics topics = Topics.defaults();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             awaitTopics(admin, Set.of(topics.kubeletScrapes().name(), topics.podMetrics().name(),
                     topics.nodeMetrics().name()), aggregator);
             say("aggregator (pid " + aggregator.pid() + ") created the topics");
-            Map<String, String> gatewayEnv = new LinkedHashMap<>(common);
-            gatewayEnv.put("STATE_DIR", Files.createDirectories(runDir.resolve("gateway-state")).toString());
-            gatewayEnv.put("HTTP_PORT", Integer.toString(httpPort));
-            gatewayEnv.put("HTTPS_PORT", Integer.toString(freePort()));
-            gatewayEnv.put("BIND_ADDRESS", "127.0.0.1");
-            gatewayEnv.put("AUTH_MODE", "off");
-            gatewayEnv.putAll(options.gatewayEnv());
-            JavaProcess gateway = JavaProcess.start("gateway", "dev.metricsstream.gateway.GatewayMain",
-                    jvm(options.gatewayHeap(), options.gatewayJvm()), gatewayEnv, runDir.resolve("gateway.log"), null);
-            processes.add(gateway);
+            JavaProcess gateway = aggregator;
+            if (!options.combined()) {
+                gateway = JavaProcess.start("gateway", "dev.metricsstream.gateway.GatewayMain",
+                        jvm(options.gatewayHeap(), options.gatewayJvm()), gatewayEnv, runDir.resolve("gateway.log"),
+                        null);
+                processes.add(gateway);
+            }
             String baseUrl = "http://127.0.0.1:" + httpPort;
             awaitHttp(baseUrl + "/apis/metrics.k8s.io/v1beta1/nodes", gateway);
             say("gateway (pid " + gateway.pid() + ") serving on " + baseUrl);
@@ -279,6 +287,9 @@ public final class FleetBenchMain {
             fleetInfo.put("gatewayHeap", options.gatewayHeap());
             fleetInfo.put("aggregatorJvm", String.join(" ", options.aggregatorJvm()));
             fleetInfo.put("gatewayJvm", String.join(" ", options.gatewayJvm()));
+            if (options.combined()) {
+                fleetInfo.put("combinedHeap", options.combinedHeap());
+            }
             result.put("fleet", fleetInfo);
             Map<String, Object> throughput = new LinkedHashMap<>();
             double targetRate = options.nodes() / (options.resolution().toMillis() / 1000.0);
@@ -417,6 +428,25 @@ public final class FleetBenchMain {
 
     private static void row(StringBuilder s, String name, String value) {
         s.append(String.format(Locale.ROOT, "| %-34s | %s |%n", name, value));
+    }
+
+    /**
+     * The one environment of the combined process: each service's own variables under its prefix (CombinedConfig
+     * gives them to that service only), what the JVM and logback read unprefixed.
+     */
+    static Map<String, String> combinedEnv(Map<String, String> aggregatorEnv, Map<String, String> gatewayEnv) {
+        Map<String, String> env = new LinkedHashMap<>();
+        aggregatorEnv.forEach((k, v) -> env.put("AGGREGATOR_" + k, v));
+        gatewayEnv.forEach((k, v) -> env.put("GATEWAY_" + k, v));
+        for (String unprefixed : List.of("LOG_FORMAT", "LOG_LEVEL", "JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX")) {
+            String value = aggregatorEnv.getOrDefault(unprefixed, gatewayEnv.get(unprefixed));
+            if (value != null) {
+                env.remove("AGGREGATOR_" + unprefixed);
+                env.remove("GATEWAY_" + unprefixed);
+                env.put(unprefixed, value);
+            }
+        }
+        return env;
     }
 
     private static List<String> jvm(String heap, List<String> flags) {

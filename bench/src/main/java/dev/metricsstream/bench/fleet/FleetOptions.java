@@ -20,7 +20,12 @@ public record FleetOptions(int nodes, int podsPerNode, Duration resolution, Dura
                            int partitions, String aggregatorHeap, String gatewayHeap, String brokerHeap,
                            double podChurnPerScrape, double restartPerScrape, int probedNodes, long seed,
                            Map<String, String> aggregatorEnv, Map<String, String> gatewayEnv,
-                           List<String> aggregatorJvm, List<String> gatewayJvm) {
+                           List<String> aggregatorJvm, List<String> gatewayJvm, String combinedHeap) {
+
+    /** Whether aggregator and gateway run in one JVM ({@code --combined-heap}). */
+    public boolean combined() {
+        return combinedHeap != null;
+    }
 
     /** The JVM flags besides {@code -Xmx} when none are given: what the images run (G1, exit on OOM). */
     public static final List<String> DEFAULT_JVM = List.of("-Xms64m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
@@ -47,6 +52,8 @@ public record FleetOptions(int nodes, int podsPerNode, Duration resolution, Dura
               --gateway-env K=V;K=V  extra gateway environment, e.g. "JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=..."
               --aggregator-jvm "F F"  JVM flags besides -Xmx, replacing "-Xms64m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
                                      e.g. "-XX:+UseSerialGC -Xss256k"; --gateway-jvm the same for the gateway
+              --combined-heap S      run aggregator and gateway in ONE JVM (CombinedMain) with -Xmx S and the
+                                     --aggregator-jvm flags; --aggregator-env/--gateway-env still go to each service
             """;
 
     public static FleetOptions parse(String[] args) {
@@ -100,6 +107,7 @@ public record FleetOptions(int nodes, int podsPerNode, Duration resolution, Dura
         Map<String, String> gatewayEnv = env(flags.remove("gateway-env"), "gateway-env", problems);
         List<String> aggregatorJvm = jvmFlags(flags.remove("aggregator-jvm"));
         List<String> gatewayJvm = jvmFlags(flags.remove("gateway-jvm"));
+        String combinedHeap = flags.remove("combined-heap");
         for (String unknown : flags.keySet()) {
             problems.add("unknown flag --" + unknown);
         }
@@ -108,7 +116,7 @@ public record FleetOptions(int nodes, int podsPerNode, Duration resolution, Dura
         }
         return new FleetOptions(nodes, pods, resolution, duration, warmup, kafka, queryRate, top, scenario, results,
                 partitions, aggHeap, gwHeap, brokerHeap, churn, restart, Math.min(probed, nodes), seed,
-                aggregatorEnv, gatewayEnv, aggregatorJvm, gatewayJvm);
+                aggregatorEnv, gatewayEnv, aggregatorJvm, gatewayJvm, combinedHeap);
     }
 
     /** The flags of an {@code --xxx-jvm} value, split on blanks (null: the default). */

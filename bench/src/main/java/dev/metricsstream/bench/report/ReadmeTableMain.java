@@ -89,11 +89,14 @@ public final class ReadmeTableMain {
 
     private static String line(Row row, JsonNode r) {
         JsonNode fleet = r.path("fleet");
-        JsonNode agg = r.path("processes").path("aggregator");
-        JsonNode gw = r.path("processes").path("gateway");
+        JsonNode combined = r.path("processes").path("combined");
+        JsonNode agg = combined.isMissingNode() ? r.path("processes").path("aggregator") : combined;
+        JsonNode gw = combined.isMissingNode() ? r.path("processes").path("gateway") : null;
         JsonNode cost = r.path("perNodeCost");
-        double cores = agg.path("cpuSecondsPerSecond").asDouble() + gw.path("cpuSecondsPerSecond").asDouble();
-        double mib = (agg.path("peakRssBytes").asDouble() + gw.path("peakRssBytes").asDouble()) / (1 << 20);
+        double cores = agg.path("cpuSecondsPerSecond").asDouble()
+                + (gw == null ? 0 : gw.path("cpuSecondsPerSecond").asDouble());
+        double mib = (agg.path("peakRssBytes").asDouble() + (gw == null ? 0 : gw.path("peakRssBytes").asDouble()))
+                / (1 << 20);
         String ratio = String.format(Locale.ROOT, "%.1f×, %.1f×%s", cost.path("cpuRatioToMetricsServerMeasured")
                 .asDouble(), cost.path("memoryRatioToMetricsServerMeasured").asDouble(),
                 cost.path("metricsServerMeasuredIsExtrapolated").asBoolean() ? " (its figures extrapolated)" : "");
@@ -106,7 +109,8 @@ public final class ReadmeTableMain {
         return String.join(" | ", "| " + row.label(),
                 String.format(Locale.ROOT, "%,d × %d @ %.0f s", fleet.path("nodes").asInt(),
                         fleet.path("podsPerNode").asInt(), fleet.path("resolutionSeconds").asDouble()),
-                process(agg), process(gw),
+                gw == null ? "one JVM (combined): " + process(agg) : process(agg),
+                gw == null ? "(in the same JVM)" : process(gw),
                 String.format(Locale.ROOT, "**%.3f cores / %,.0f MiB**", cores, mib), ratio,
                 millis(fresh.path("p99Millis")), millis(queries.path("hpa").path("p50Millis"))
                         + (queries.has("httpFloor") ? " (" + millis(queries.path("httpFloor").path("p50Millis")) + ")"

@@ -51,6 +51,26 @@ class ReadmeTableTest {
     }
 
     @Test
+    void a_combined_run_shows_its_one_process_as_the_whole(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("bench/results"));
+        Files.writeString(dir.resolve("bench/results/c.json"), """
+                {"fleet": {"nodes": 1000, "podsPerNode": 30, "resolutionSeconds": 15.0},
+                 "throughput": {"scrapesPerSecond": 66.7, "targetScrapesPerSecond": 66.7},
+                 "freshness": {"p99Millis": 310.0},
+                 "queryLatency": {"hpa": {"p50Millis": 1.5}, "topPods": {"p50Millis": 30.0}},
+                 "processes": {"combined": {"cpuSecondsPerSecond": 0.1, "peakRssBytes": 419430400}},
+                 "perNodeCost": {"cpuRatioToMetricsServerMeasured": 1.9, "memoryRatioToMetricsServerMeasured": 0.82,
+                                 "metricsServerMeasuredIsExtrapolated": false},
+                 "keptUp": true}
+                """);
+        String table = ReadmeTableMain.table(List.of(new ReadmeTableMain.Row("tuning", "one JVM",
+                Path.of("bench/results/c.json"))), dir);
+        String row = table.lines().filter(l -> l.startsWith("| one JVM")).findFirst().orElseThrow();
+        assertEquals("| one JVM | 1,000 × 30 @ 15 s | one JVM (combined): 0.100 / 400 MiB | (in the same JVM) "
+                + "| **0.100 cores / 400 MiB** | 1.9×, 0.8× | 310 ms | 1.5 ms | 30 ms | yes | `c.json` |", row);
+    }
+
+    @Test
     void a_readme_without_the_markers_is_refused() {
         assertThrows(IllegalArgumentException.class, () -> ReadmeTableMain.replaceBlock("no markers", "x"));
     }
